@@ -21,8 +21,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"sync"
-	"syscall"
 
 	pbempty "google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
@@ -110,9 +108,6 @@ type languageHost struct {
 	engineAddress string
 	tracing       string
 	execPath      string
-
-	mu      sync.Mutex
-	running *exec.Cmd
 }
 
 func (h *languageHost) GetPluginInfo(context.Context, *pbempty.Empty) (*pulumirpc.PluginInfo, error) {
@@ -133,12 +128,10 @@ func (h *languageHost) GetRequiredPlugins(
 	return &pulumirpc.GetRequiredPluginsResponse{}, nil
 }
 
+// Cancel is a no-op, as in the upstream host: when the engine stops, the program's
+// pending resource registrations fail and it exits on its own. Interrupting it here
+// would only print a KeyboardInterrupt traceback over the real error.
 func (h *languageHost) Cancel(context.Context, *pbempty.Empty) (*pbempty.Empty, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.running != nil && h.running.Process != nil {
-		_ = h.running.Process.Signal(syscall.SIGINT)
-	}
 	return &pbempty.Empty{}, nil
 }
 
@@ -196,13 +189,7 @@ func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 	cmd.Stdout = os.Stdout
 	cmd.Stderr = os.Stderr
 
-	h.mu.Lock()
-	h.running = cmd
-	h.mu.Unlock()
 	runErr := cmd.Run()
-	h.mu.Lock()
-	h.running = nil
-	h.mu.Unlock()
 
 	var exitErr *exec.ExitError
 	switch {

@@ -1,0 +1,32 @@
+"""Record identifiers in the documented shapes (E0000123, NTMAP0000456, CSP0000003).
+
+IDs are a prefix plus a zero-padded sequence number; the sequences live in the store so
+they survive restarts and are shared by both APIs (one platform, one numbering).
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Final
+
+ENTERPRISE_PREFIX: Final = "E"
+MAPPING_PREFIX: Final = "NTMAP"
+CSP_PREFIX: Final = "CSP"
+_WIDTH: Final = 7
+
+
+def enterprise_id(seq: int) -> str:
+    return f"{ENTERPRISE_PREFIX}{seq:0{_WIDTH}d}"
+
+
+def mapping_id(seq: int) -> str:
+    return f"{MAPPING_PREFIX}{seq:0{_WIDTH}d}"
+
+
+def csp_id(seq: int) -> str:
+    return f"{CSP_PREFIX}{seq:0{_WIDTH}d}"
+
+
+def request_id() -> str:
+    """A fresh ``req-...`` id, the handle an operator quotes to support."""
+    return f"req-{secrets.token_hex(8)}"

@@ -1,0 +1,83 @@
+"""``/_emulator``: request log, records, reset and faults. No auth: loopback/test use only."""
+
+import re
+
+from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
+
+from contextsms_emulator import errors
+from contextsms_emulator.faults import FaultConfig, OneShotFault
+from contextsms_emulator.routes.common import json
+from contextsms_emulator.schemas.operator import (
+    FaultSettings,
+    FaultState,
+    NextFault,
+    Records,
+    RequestLogItem,
+)
+from contextsms_emulator.state import EmulatorState
+
+PREFIX = "/_emulator"
+
+
+def router(state: EmulatorState) -> APIRouter:
+    api = APIRouter(prefix=PREFIX, tags=["Emulator operator (no auth; loopback/tests)"])
+    faults = state.faults
+
+    @api.get("/requests", response_model=list[RequestLogItem], summary="The API call log")
+    async def list_requests() -> JSONResponse:
+        return json(state.request_log.entries())
+
+    @api.delete("/requests", status_code=204, response_class=Response, summary="Clear the log")
+    async def clear_requests() -> Response:
+        state.request_log.clear()
+        return Response(status_code=204)
+
+    @api.get("/records", response_model=Records, summary="Every record of every tenant")
+    async def records() -> JSONResponse:
+        return json(state.store.dump())
+
+    @api.post(
+        "/reset",
+        status_code=204,
+        response_class=Response,
+        summary="Wipe data, keys, events, log and faults; keep accounts and signing secret",
+    )
+    async def reset() -> Response:
+        state.reset()
+        return Response(status_code=204)
+
+    @api.get("/faults", response_model=FaultState, summary="Current faults")
+    async def get_faults() -> JSONResponse:
+        return json(faults.snapshot())
+
+    @api.put(
+        "/faults",
+        response_model=FaultState,
+        responses=errors.responses(400, faults=False),
+        summary="Replace the random faults",
+    )
+    async def put_faults(body: FaultSettings) -> JSONResponse:
+        faults.configure(FaultConfig(**body.model_dump()))
+        return json(faults.snapshot())
+
+    @api.delete("/faults", status_code=204, response_class=Response, summary="No faults")
+    async def clear_faults() -> Response:
+        faults.reset()
+        return Response(status_code=204)
+
+    @api.post(
+        "/faults/next",
+        response_model=FaultState,
+        responses=errors.responses(400, faults=False),
+        summary="Give the next COUNT matching API calls a fault",
+    )
+    async def next_fault(body: NextFault) -> JSONResponse:
+        try:
+            rule = OneShotFault(body.kind, body.count, body.method, body.path_regex)
+        except re.error as exc:
+            raise errors.bad_request(f"Invalid path_regex: {exc}", "path_regex") from None
+        faults.add_next(rule)
+        return json(faults.snapshot())
+
+    return api

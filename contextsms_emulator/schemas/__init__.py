@@ -1,0 +1,1 @@
+"""Wire models: request bodies (validated) and response bodies (documented), per dialect."""

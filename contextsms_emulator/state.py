@@ -1,0 +1,53 @@
+"""The emulator's state in one object: what every route, middleware and operator call shares.
+
+Built once per app by :func:`contextsms_emulator.create_app`; tests may reach it through
+``app.state.emulator`` (for example to sign a token with the stored secret).
+"""
+
+from __future__ import annotations
+
+from contextsms_emulator.accounts import AccountRegistry
+from contextsms_emulator.errors import unauthorized
+from contextsms_emulator.faults import FaultInjector
+from contextsms_emulator.requestlog import RequestLog
+from contextsms_emulator.rules import Caller, Platform
+from contextsms_emulator.settings import Settings
+from contextsms_emulator.store import Store
+from contextsms_emulator.tokens import InvalidToken, TokenService
+
+
+class EmulatorState:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.store = Store(settings.db_path)
+        self.accounts = AccountRegistry(settings.effective_accounts)
+        self.tokens = TokenService(
+            self.store.signing_secret(), settings.token_ttl, settings.refresh_ttl
+        )
+        self.platform = Platform(self.store, self.accounts)
+        self.faults = FaultInjector(settings.faults)
+        self.request_log = RequestLog(settings.request_log_limit)
+
+    def caller_for_token(self, token: str) -> Caller | None:
+        """The caller an access token stands for, or None if it does not authenticate."""
+        try:
+            username = self.tokens.access_subject(token)
+        except InvalidToken:
+            return None
+        account = self.accounts.get(username)
+        return self.platform.caller(account) if account else None
+
+    def authenticate(self, token: str | None) -> Caller:
+        caller = self.caller_for_token(token) if token else None
+        if caller is None:
+            raise unauthorized()
+        return caller
+
+    def reset(self) -> None:
+        """Wipe platform data, idempotency keys, webhook events, the log and the faults."""
+        self.platform.reset()
+        self.request_log.clear()
+        self.faults.reset()
+
+    def close(self) -> None:
+        self.store.close()

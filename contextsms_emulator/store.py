@@ -1,0 +1,414 @@
+"""SQLite persistence: schema, transactions, and one method per query. No business rules.
+
+One connection, shared by every request and guarded by a lock: endpoints run on the
+event loop and each transaction is a few statements long, so serialising them costs
+less than a pool and makes every multi-statement write atomic. The UNIQUE index on
+``mappings.phone_number`` is what finally enforces "a number maps once", even if two
+requests race. File databases use WAL so a crash never leaves a half-written record.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, astuple, fields
+from typing import Any, Final, TypeVar
+
+from contextsms_emulator.records import Csp, Enterprise, Mapping, StoredResponse, Subscription
+
+SCHEMA_VERSION: Final = 1
+MEMORY: Final = ":memory:"
+
+_SCHEMA: Final = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS csps (
+    seq INTEGER PRIMARY KEY,
+    csp_id TEXT NOT NULL UNIQUE,
+    parent_csp_id TEXT NOT NULL,
+    email TEXT NOT NULL,
+    name TEXT NOT NULL,
+    carrier TEXT, house_number TEXT, street_name TEXT, city TEXT, state_code TEXT,
+    zip TEXT, country TEXT, location_id TEXT, sub_account_id TEXT,
+    authorizing_person_name TEXT,
+    product_name TEXT NOT NULL, favicon TEXT NOT NULL, logo TEXT NOT NULL,
+    color TEXT NOT NULL,
+    created_date INTEGER NOT NULL,
+    update_date INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS enterprises (
+    seq INTEGER PRIMARY KEY,
+    enterprise_id TEXT NOT NULL UNIQUE,
+    csp_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    contact TEXT NOT NULL,
+    phone_number TEXT NOT NULL,
+    email TEXT NOT NULL,
+    default_mms_selection INTEGER NOT NULL,
+    deleted INTEGER NOT NULL,
+    created_date INTEGER NOT NULL,
+    update_date INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS enterprises_csp ON enterprises (csp_id, seq);
+CREATE INDEX IF NOT EXISTS enterprises_phone ON enterprises (phone_number);
+CREATE TABLE IF NOT EXISTS mappings (
+    seq INTEGER PRIMARY KEY,
+    mapping_id TEXT NOT NULL UNIQUE,
+    enterprise_id TEXT NOT NULL,
+    csp_id TEXT NOT NULL,
+    phone_number TEXT NOT NULL UNIQUE,
+    messaging_app_type TEXT NOT NULL,
+    messaging_app_id TEXT NOT NULL,
+    mms_enabled INTEGER NOT NULL,
+    name TEXT,
+    created_date INTEGER NOT NULL,
+    update_date INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mappings_enterprise ON mappings (enterprise_id, seq);
+CREATE INDEX IF NOT EXISTS mappings_csp ON mappings (csp_id, seq);
+CREATE INDEX IF NOT EXISTS mappings_app ON mappings (messaging_app_id, seq);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    username TEXT NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    content_type TEXT,
+    body BLOB NOT NULL,
+    created_ms INTEGER NOT NULL,
+    PRIMARY KEY (username, method, path, key)
+);
+CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency_keys (created_ms);
+CREATE TABLE IF NOT EXISTS stripe_events (
+    event_id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    received_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS subscriptions (
+    email TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    subscription_id TEXT,
+    update_date INTEGER NOT NULL
+);
+"""
+
+# Tables /_emulator/reset empties; meta (the signing secret) survives.
+_DATA_TABLES: Final = (
+    "csps",
+    "enterprises",
+    "mappings",
+    "idempotency_keys",
+    "stripe_events",
+    "subscriptions",
+    "sequences",
+)
+
+_R = TypeVar("_R")
+
+
+def _columns(record_type: type[Any]) -> str:
+    return ", ".join(f.name for f in fields(record_type))
+
+
+_CSP_COLS: Final = _columns(Csp)
+_ENT_COLS: Final = _columns(Enterprise)
+_MAP_COLS: Final = _columns(Mapping)
+
+
+def _placeholders(count: int) -> str:
+    return ", ".join("?" * count)
+
+
+def _enterprise(row: tuple[Any, ...]) -> Enterprise:
+    values = list(row)
+    values[6] = bool(values[6])  # default_mms_selection
+    values[7] = bool(values[7])  # deleted
+    return Enterprise(*values)
+
+
+def _mapping(row: tuple[Any, ...]) -> Mapping:
+    values = list(row)
+    values[6] = bool(values[6])  # mms_enabled
+    return Mapping(*values)
+
+
+class Store:
+    """The emulator's database. Methods taking ``tx`` must run inside :meth:`transaction`."""
+
+    def __init__(self, path: str = MEMORY) -> None:
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._conn.execute("PRAGMA busy_timeout = 5000")
+        if path != MEMORY:
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+        with self._lock:
+            self._conn.executescript(_SCHEMA)  # every statement is IF NOT EXISTS
+            self._conn.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """An IMMEDIATE transaction: committed on success, rolled back on any exception."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _one(self, sql: str, params: Iterable[Any] = ()) -> tuple[Any, ...] | None:
+        with self._lock:
+            row: tuple[Any, ...] | None = self._conn.execute(sql, tuple(params)).fetchone()
+            return row
+
+    def _all(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._conn.execute(sql, tuple(params)).fetchall()
+
+    # --- meta and sequences -------------------------------------------------------------
+
+    def signing_secret(self) -> bytes:
+        """The JWT secret: made once, kept in the database so tokens outlive restarts."""
+        with self.transaction() as tx:
+            row = tx.execute("SELECT value FROM meta WHERE key = 'jwt_secret'").fetchone()
+            if row is None:
+                secret = secrets.token_hex(32)
+                tx.execute("INSERT INTO meta (key, value) VALUES ('jwt_secret', ?)", (secret,))
+                return bytes.fromhex(secret)
+            return bytes.fromhex(row[0])
+
+    @staticmethod
+    def next_seq(tx: sqlite3.Connection, name: str) -> int:
+        tx.execute("INSERT OR IGNORE INTO sequences (name, value) VALUES (?, 0)", (name,))
+        row = tx.execute(
+            "UPDATE sequences SET value = value + 1 WHERE name = ? RETURNING value", (name,)
+        ).fetchone()
+        return int(row[0])
+
+    # --- CSPs -------------------------------------------------------------------------
+
+    @staticmethod
+    def csp_exists(tx: sqlite3.Connection, csp_id: str) -> bool:
+        return tx.execute("SELECT 1 FROM csps WHERE csp_id = ?", (csp_id,)).fetchone() is not None
+
+    @staticmethod
+    def insert_csp(tx: sqlite3.Connection, seq: int, csp: Csp) -> None:
+        tx.execute(
+            f"INSERT INTO csps (seq, {_CSP_COLS}) VALUES (?, {_placeholders(len(fields(Csp)))})",
+            (seq, *astuple(csp)),
+        )
+
+    def get_csp(self, csp_id: str) -> Csp | None:
+        row = self._one(f"SELECT {_CSP_COLS} FROM csps WHERE csp_id = ?", (csp_id,))
+        return Csp(*row) if row else None
+
+    def csp_parents(self) -> list[tuple[str, str]]:
+        """``(csp_id, parent_csp_id)`` for every created CSP."""
+        return [(r[0], r[1]) for r in self._all("SELECT csp_id, parent_csp_id FROM csps")]
+
+    # --- enterprises ----------------------------------------------------------------------
+
+    @staticmethod
+    def insert_enterprise(tx: sqlite3.Connection, seq: int, enterprise: Enterprise) -> None:
+        tx.execute(
+            f"INSERT INTO enterprises (seq, {_ENT_COLS}) "
+            f"VALUES (?, {_placeholders(len(fields(Enterprise)))})",
+            (seq, *astuple(enterprise)),
+        )
+
+    def get_enterprise(self, enterprise_id: str) -> Enterprise | None:
+        row = self._one(
+            f"SELECT {_ENT_COLS} FROM enterprises WHERE enterprise_id = ?", (enterprise_id,)
+        )
+        return _enterprise(row) if row else None
+
+    def list_enterprises(self, csp_id: str) -> list[Enterprise]:
+        """The CSP's live (not soft-deleted) enterprises, oldest first."""
+        rows = self._all(
+            f"SELECT {_ENT_COLS} FROM enterprises WHERE csp_id = ? AND deleted = 0 ORDER BY seq",
+            (csp_id,),
+        )
+        return [_enterprise(r) for r in rows]
+
+    def find_enterprise_by_phone(self, phone: str, csp_ids: Iterable[str]) -> Enterprise | None:
+        ids = tuple(csp_ids)
+        row = self._one(
+            f"SELECT {_ENT_COLS} FROM enterprises WHERE phone_number = ? AND deleted = 0 "
+            f"AND csp_id IN ({_placeholders(len(ids))}) ORDER BY seq LIMIT 1",
+            (phone, *ids),
+        )
+        return _enterprise(row) if row else None
+
+    @staticmethod
+    def soft_delete_enterprise(tx: sqlite3.Connection, enterprise_id: str, now: int) -> None:
+        tx.execute(
+            "UPDATE enterprises SET deleted = 1, update_date = ? WHERE enterprise_id = ?",
+            (now, enterprise_id),
+        )
+        tx.execute("DELETE FROM mappings WHERE enterprise_id = ?", (enterprise_id,))
+
+    # --- mappings -------------------------------------------------------------------------
+
+    @staticmethod
+    def insert_mapping(tx: sqlite3.Connection, seq: int, mapping: Mapping) -> None:
+        """Raises ``sqlite3.IntegrityError`` if the phone number is already mapped."""
+        tx.execute(
+            f"INSERT INTO mappings (seq, {_MAP_COLS}) "
+            f"VALUES (?, {_placeholders(len(fields(Mapping)))})",
+            (seq, *astuple(mapping)),
+        )
+
+    @staticmethod
+    def replace_mapping(tx: sqlite3.Connection, mapping: Mapping) -> None:
+        """Raises ``sqlite3.IntegrityError`` if a new phone number is already mapped."""
+        tx.execute(
+            "UPDATE mappings SET phone_number = ?, messaging_app_type = ?, messaging_app_id = ?, "
+            "name = ?, update_date = ? WHERE mapping_id = ?",
+            (
+                mapping.phone_number,
+                mapping.messaging_app_type,
+                mapping.messaging_app_id,
+                mapping.name,
+                mapping.update_date,
+                mapping.mapping_id,
+            ),
+        )
+
+    @staticmethod
+    def delete_mapping(tx: sqlite3.Connection, mapping_id: str) -> None:
+        tx.execute("DELETE FROM mappings WHERE mapping_id = ?", (mapping_id,))
+
+    def get_mapping(self, mapping_id: str) -> Mapping | None:
+        row = self._one(f"SELECT {_MAP_COLS} FROM mappings WHERE mapping_id = ?", (mapping_id,))
+        return _mapping(row) if row else None
+
+    def get_mapping_by_phone(self, phone: str) -> Mapping | None:
+        row = self._one(f"SELECT {_MAP_COLS} FROM mappings WHERE phone_number = ?", (phone,))
+        return _mapping(row) if row else None
+
+    def list_mappings_by_enterprise(self, enterprise_id: str) -> list[Mapping]:
+        rows = self._all(
+            f"SELECT {_MAP_COLS} FROM mappings WHERE enterprise_id = ? ORDER BY seq",
+            (enterprise_id,),
+        )
+        return [_mapping(r) for r in rows]
+
+    def list_mappings_by_csp(self, csp_id: str, limit: int = -1, offset: int = 0) -> list[Mapping]:
+        rows = self._all(
+            f"SELECT {_MAP_COLS} FROM mappings WHERE csp_id = ? ORDER BY seq LIMIT ? OFFSET ?",
+            (csp_id, limit, offset),
+        )
+        return [_mapping(r) for r in rows]
+
+    def find_mapping_by_app_id(self, app_id: str, csp_ids: Iterable[str]) -> Mapping | None:
+        ids = tuple(csp_ids)
+        row = self._one(
+            f"SELECT {_MAP_COLS} FROM mappings WHERE messaging_app_id = ? "
+            f"AND csp_id IN ({_placeholders(len(ids))}) ORDER BY seq LIMIT 1",
+            (app_id, *ids),
+        )
+        return _mapping(row) if row else None
+
+    # --- idempotency keys -------------------------------------------------------------------
+
+    def get_idempotent(
+        self, username: str, method: str, path: str, key: str, not_before_ms: int
+    ) -> StoredResponse | None:
+        row = self._one(
+            "SELECT fingerprint, status, content_type, body FROM idempotency_keys "
+            "WHERE username = ? AND method = ? AND path = ? AND key = ? AND created_ms >= ?",
+            (username, method, path, key, not_before_ms),
+        )
+        return StoredResponse(row[0], row[1], row[2], bytes(row[3])) if row else None
+
+    def put_idempotent(
+        self,
+        username: str,
+        method: str,
+        path: str,
+        key: str,
+        response: StoredResponse,
+        now_ms: int,
+        purge_before_ms: int,
+    ) -> None:
+        with self.transaction() as tx:
+            tx.execute("DELETE FROM idempotency_keys WHERE created_ms < ?", (purge_before_ms,))
+            tx.execute(
+                "INSERT OR REPLACE INTO idempotency_keys (username, method, path, key, "
+                "fingerprint, status, content_type, body, created_ms) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    username,
+                    method,
+                    path,
+                    key,
+                    response.fingerprint,
+                    response.status,
+                    response.content_type,
+                    response.body,
+                    now_ms,
+                ),
+            )
+
+    # --- Stripe -------------------------------------------------------------------------------
+
+    @staticmethod
+    def record_event(tx: sqlite3.Connection, event_id: str, event_type: str, now: int) -> bool:
+        """Remember a webhook event id; False if it was already processed (a replay)."""
+        cursor = tx.execute(
+            "INSERT OR IGNORE INTO stripe_events (event_id, type, received_ms) VALUES (?, ?, ?)",
+            (event_id, event_type, now),
+        )
+        return cursor.rowcount == 1
+
+    @staticmethod
+    def put_subscription(tx: sqlite3.Connection, subscription: Subscription) -> None:
+        tx.execute(
+            "INSERT OR REPLACE INTO subscriptions (email, status, subscription_id, update_date) "
+            "VALUES (?, ?, ?, ?)",
+            astuple(subscription),
+        )
+
+    def get_subscription(self, email: str) -> Subscription | None:
+        row = self._one(
+            "SELECT email, status, subscription_id, update_date FROM subscriptions WHERE email = ?",
+            (email,),
+        )
+        return Subscription(*row) if row else None
+
+    # --- operator ---------------------------------------------------------------------------------
+
+    def dump(self) -> dict[str, list[dict[str, Any]]]:
+        """Every CSP, enterprise and mapping across all tenants, as snake_case dicts."""
+        return {
+            "csps": [
+                asdict(Csp(*r)) for r in self._all(f"SELECT {_CSP_COLS} FROM csps ORDER BY seq")
+            ],
+            "enterprises": [
+                asdict(_enterprise(r))
+                for r in self._all(f"SELECT {_ENT_COLS} FROM enterprises ORDER BY seq")
+            ],
+            "mappings": [
+                asdict(_mapping(r))
+                for r in self._all(f"SELECT {_MAP_COLS} FROM mappings ORDER BY seq")
+            ],
+        }
+
+    def wipe(self) -> None:
+        """Delete all platform data and restart the ID sequences; keep the signing secret."""
+        with self.transaction() as tx:
+            for table in _DATA_TABLES:
+                tx.execute(f"DELETE FROM {table}")

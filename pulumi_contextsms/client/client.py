@@ -1,0 +1,288 @@
+"""`ContextSmsClient`: the platform-neutral facade the Pulumi layer builds on.
+
+Each method asks the platform's dialect for a `Call` (which raises
+`UnsupportedOperationError` / `InvalidInputError` before any HTTP), sends it through the
+shared request loop (auth, retries, error mapping) and reads the body into a record.
+Create calls carry an Idempotency-Key (a uuid4 per logical call unless one is given)
+and go through `reconcile` so an ambiguous failure does not leave a duplicate behind.
+
+The client is synchronous and thread-safe: one instance can serve every thread of a
+Pulumi dynamic provider. Use it as a context manager, or call `close()`.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self, TypeVar
+
+import httpx
+from pydantic import BaseModel
+
+from . import reconcile, responses
+from .auth import TokenManager
+from .base import AttemptTrace, BeforeReplay, RequestLoop, RequestOptions
+from .dialects import Call, Dialect, dialect_for
+from .errors import InvalidInputError, NotFoundError
+from .models import (
+    Csp,
+    CspConfig,
+    CspSpec,
+    Enterprise,
+    EnterpriseSpec,
+    MappingPatch,
+    MappingSpec,
+    NumberMapping,
+    PaymentStatus,
+)
+from .settings import ConnectionSettings, Platform
+from .validation import validate_e164, validate_id
+
+__all__ = ["ContextSmsClient"]
+
+M = TypeVar("M", bound=BaseModel)
+
+_MAX_KEY_LENGTH = 255
+
+
+def _check_idempotency_key(key: str | None) -> str:
+    if key is None:
+        return str(uuid.uuid4())
+    if (
+        not isinstance(key, str)
+        or not key
+        or len(key) > _MAX_KEY_LENGTH
+        or not key.isascii()
+        or not key.isprintable()
+    ):
+        raise InvalidInputError(
+            "idempotency_key must be 1-255 printable ASCII characters", fields=("idempotency_key",)
+        )
+    return key
+
+
+class ContextSmsClient:
+    """A synchronous, thread-safe client for the Webex (v1) or Teams (v2) API.
+
+    `transport` replaces the network (tests pass `httpx.MockTransport`); `sleep` and
+    `clock` (wall-clock epoch seconds) are injectable so tests never really wait.
+    """
+
+    def __init__(
+        self,
+        settings: ConnectionSettings,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._settings = settings
+        self._dialect: Dialect = dialect_for(settings.platform)
+        self._clock = clock
+        self._http = httpx.Client(
+            transport=transport,
+            timeout=settings.timeouts.to_httpx(),
+            follow_redirects=False,
+        )
+        self._loop = RequestLoop(
+            self._http, settings.retry, user_agent=settings.user_agent, sleep=sleep, clock=clock
+        )
+        self._auth = TokenManager(
+            self._loop,
+            auth_base=settings.auth_base,
+            username=settings.username,
+            password=settings.password,
+            clock=clock,
+        )
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection pool. The client is unusable afterwards."""
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        s = self._settings
+        return f"ContextSmsClient(platform={s.platform.value!r}, api_base={s.api_base!r})"
+
+    # -- introspection -----------------------------------------------------------------
+
+    @property
+    def settings(self) -> ConnectionSettings:
+        return self._settings
+
+    @property
+    def platform(self) -> Platform:
+        return self._settings.platform
+
+    @property
+    def login_count(self) -> int:
+        """Completed logins so far (POST /auth/login)."""
+        return self._auth.login_count
+
+    @property
+    def refresh_count(self) -> int:
+        """Completed token refreshes so far (POST /auth/getaccesstoken)."""
+        return self._auth.refresh_count
+
+    def authenticate(self) -> None:
+        """Log in now (if not already) so bad credentials surface early."""
+        self._auth.token()
+
+    # -- plumbing ----------------------------------------------------------------------
+
+    def _send(
+        self,
+        call: Call,
+        *,
+        idempotency_key: str | None = None,
+        trace: AttemptTrace | None = None,
+        before_replay: BeforeReplay | None = None,
+    ) -> httpx.Response:
+        options = RequestOptions(
+            call.method,
+            self._settings.api_base + call.path,
+            json=call.json,
+            params=call.params,
+            idempotency_key=idempotency_key if call.creates else None,
+            replay_safe=call.replay_safe,
+        )
+        return self._loop.send(options, self._auth, trace=trace, before_replay=before_replay)
+
+    def _create(
+        self, call: Call, model: type[M], key: str
+    ) -> Callable[[AttemptTrace, BeforeReplay | None], M]:
+        def post(trace: AttemptTrace, before_replay: BeforeReplay | None) -> M:
+            response = self._send(
+                call, idempotency_key=key, trace=trace, before_replay=before_replay
+            )
+            return responses.parse_object(model, response)
+
+        return post
+
+    # -- enterprises -------------------------------------------------------------------
+
+    def create_enterprise(
+        self, csp_id: str, spec: EnterpriseSpec, *, idempotency_key: str | None = None
+    ) -> Enterprise:
+        """POST /enterprise/{cspId}; 200 or 201. Reconciled after ambiguous failures."""
+        call = self._dialect.create_enterprise(csp_id, spec)
+        key = _check_idempotency_key(idempotency_key)
+        started_at = self._clock()
+        return reconcile.create_enterprise(
+            self, self._create(call, Enterprise, key), csp_id, spec, started_at=started_at
+        )
+
+    def get_enterprise(self, enterprise_id: str) -> Enterprise:
+        """GET /enterprise/getenterprise/{id}. Raises `NotFoundError`; check `.deleted`."""
+        response = self._send(self._dialect.get_enterprise(enterprise_id))
+        return responses.parse_object(Enterprise, response)
+
+    def delete_enterprise(self, enterprise_id: str) -> None:
+        """DELETE /enterprise/deleteenterprise/{id}; any 2xx (204, 200 text/JSON) is success.
+
+        A 404 raises `NotFoundError`: the caller decides whether "already gone" is fine.
+        """
+        self._send(self._dialect.delete_enterprise(enterprise_id))
+
+    def list_enterprises(self, csp_id: str) -> list[Enterprise]:
+        """GET /csp/enterprises/{cspId} (Teams only)."""
+        response = self._send(self._dialect.list_enterprises(csp_id))
+        return responses.parse_list(Enterprise, response)
+
+    # -- mappings ----------------------------------------------------------------------
+
+    def create_mapping(
+        self, enterprise_id: str, spec: MappingSpec, *, idempotency_key: str | None = None
+    ) -> NumberMapping:
+        """POST /mapping/add/{enterpriseId}; 200 or 201. Reconciled after ambiguous failures."""
+        call = self._dialect.create_mapping(enterprise_id, spec)
+        key = _check_idempotency_key(idempotency_key)
+        return reconcile.create_mapping(
+            self, self._create(call, NumberMapping, key), enterprise_id, spec
+        )
+
+    def list_mappings(self, enterprise_id: str) -> list[NumberMapping]:
+        """The enterprise's mappings (v1 /mappings/enterprise, v2 /numbertomessageappmapping)."""
+        response = self._send(self._dialect.list_mappings(enterprise_id))
+        return responses.parse_list(NumberMapping, response)
+
+    def list_csp_mappings(
+        self,
+        csp_id: str,
+        *,
+        page: int | None = None,
+        size: int | None = None,
+        status: str | None = None,
+    ) -> list[NumberMapping]:
+        """The CSP's mappings. `page`, `size` and `status` are Webex only (documented there)."""
+        call = self._dialect.list_csp_mappings(csp_id, page=page, size=size, status=status)
+        return responses.parse_list(NumberMapping, self._send(call))
+
+    def update_mapping(self, mapping_id: str, patch: MappingPatch) -> NumberMapping:
+        """PUT /mapping/{id} with only the set fields (Teams only).
+
+        If the server answers without a mapping object, the result holds `mapping_id` and
+        the patched fields only.
+        """
+        call = self._dialect.update_mapping(mapping_id, patch)
+        found = responses.parse_optional_object(NumberMapping, self._send(call))
+        if found is not None:
+            return found
+        return NumberMapping.model_validate(
+            {"mapping_id": mapping_id, **patch.model_dump(exclude_unset=True)}
+        )
+
+    def delete_mapping(self, mapping_id: str) -> None:
+        """DELETE /mapping/{id}; any 2xx is success; a 404 raises `NotFoundError`."""
+        self._send(self._dialect.delete_mapping(mapping_id))
+
+    def find_mapping_by_number(self, enterprise_id: str, phone_number: str) -> NumberMapping | None:
+        """The enterprise's mapping for `phone_number` (via `list_mappings`), or None."""
+        validate_id(enterprise_id, "enterprise_id")
+        number = validate_e164(phone_number)
+        return next(
+            (m for m in self.list_mappings(enterprise_id) if m.phone_number == number), None
+        )
+
+    def find_mapping_by_app_id(self, messaging_app_id: str) -> NumberMapping | None:
+        """POST /mapping/messagingAppId (Teams only); None when the API answers 404."""
+        call = self._dialect.find_mapping_by_app_id(messaging_app_id)
+        try:
+            response = self._send(call)
+        except NotFoundError:
+            return None
+        return responses.parse_optional_object(NumberMapping, response)
+
+    # -- CSPs and payments (Teams) -----------------------------------------------------
+
+    def create_csp(self, spec: CspSpec, *, idempotency_key: str | None = None) -> Csp:
+        """POST /csp (Teams only); 200 or 201. Protected by the Idempotency-Key only."""
+        call = self._dialect.create_csp(spec)
+        key = _check_idempotency_key(idempotency_key)
+        response = self._send(call, idempotency_key=key)
+        found = responses.parse_optional_object(Csp, response)
+        return found if found is not None else Csp(name=spec.name, email=spec.email)
+
+    def get_csp_config(self, phone_number: str) -> CspConfig:
+        """GET /csp/getcspconfig?phoneNumber= (Teams only)."""
+        call = self._dialect.get_csp_config(phone_number)
+        return responses.parse_object(CspConfig, self._send(call))
+
+    def check_payment(self, email: str) -> PaymentStatus:
+        """POST /stripe/check-payment (Teams only)."""
+        call = self._dialect.check_payment(email)
+        return responses.parse_object(PaymentStatus, self._send(call))

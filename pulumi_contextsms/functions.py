@@ -1,0 +1,98 @@
+"""Lookups: read-only queries returning Outputs, like a provider's data sources.
+
+They run in the program process (not the provider process), with the same
+``contextsms:*`` settings and rules (`config.StackSettings`). A lookup whose input is
+unknown during preview stays unknown and makes no call. Results are plain dicts with
+snake_case keys, so they can be exported.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pulumi
+from pulumi.runtime.config import get_config
+
+from .client import ContextSmsClient
+from .config import StackSettings
+
+T = TypeVar("T")
+
+_lock = threading.Lock()
+_clients: dict[str | None, ContextSmsClient] = {}
+
+
+def _client(profile: str | None) -> ContextSmsClient:
+    with _lock:
+        client = _clients.get(profile)
+        if client is None:
+            settings = StackSettings.from_config(get_config)
+            client = _clients[profile] = ContextSmsClient(settings.connection(profile))
+        return client
+
+
+def _lookup(
+    arg: pulumi.Input[str], call: Callable[[ContextSmsClient, str], T], profile: str | None
+) -> pulumi.Output[T]:
+    return pulumi.Output.from_input(arg).apply(lambda value: call(_client(profile), value))
+
+
+def _dump(record: Any) -> dict[str, Any]:
+    dumped: dict[str, Any] = record.model_dump(mode="json")
+    return dumped
+
+
+def get_enterprise(
+    enterprise_id: pulumi.Input[str], profile: str | None = None
+) -> pulumi.Output[dict[str, Any]]:
+    """An enterprise by id (GET /enterprise/getenterprise/{id})."""
+    return _lookup(enterprise_id, lambda c, v: _dump(c.get_enterprise(v)), profile)
+
+
+def get_enterprises(
+    csp_id: pulumi.Input[str], profile: str | None = None
+) -> pulumi.Output[list[dict[str, Any]]]:
+    """The enterprises of a CSP (Teams: GET /csp/enterprises/{cspId})."""
+    return _lookup(csp_id, lambda c, v: [_dump(e) for e in c.list_enterprises(v)], profile)
+
+
+def get_enterprise_mappings(
+    enterprise_id: pulumi.Input[str], profile: str | None = None
+) -> pulumi.Output[list[dict[str, Any]]]:
+    """The number mappings of an enterprise."""
+    return _lookup(enterprise_id, lambda c, v: [_dump(m) for m in c.list_mappings(v)], profile)
+
+
+def get_csp_mappings(
+    csp_id: pulumi.Input[str], profile: str | None = None
+) -> pulumi.Output[list[dict[str, Any]]]:
+    """The number mappings of a CSP (the first page of the API's listing)."""
+    return _lookup(csp_id, lambda c, v: [_dump(m) for m in c.list_csp_mappings(v)], profile)
+
+
+def get_mapping_by_app_id(
+    messaging_app_id: pulumi.Input[str], profile: str | None = None
+) -> pulumi.Output[dict[str, Any] | None]:
+    """The mapping of a messaging app id, or None (Teams: POST /mapping/messagingAppId)."""
+
+    def call(client: ContextSmsClient, value: str) -> dict[str, Any] | None:
+        found = client.find_mapping_by_app_id(value)
+        return None if found is None else _dump(found)
+
+    return _lookup(messaging_app_id, call, profile)
+
+
+def get_csp_config(
+    phone_number: pulumi.Input[str], profile: str | None = None
+) -> pulumi.Output[dict[str, Any]]:
+    """A CSP's white-label configuration by phone number (Teams: GET /csp/getcspconfig)."""
+    return _lookup(phone_number, lambda c, v: _dump(c.get_csp_config(v)), profile)
+
+
+def get_payment_status(
+    email: pulumi.Input[str], profile: str | None = None
+) -> pulumi.Output[dict[str, Any]]:
+    """A customer's payment status by email (Teams: POST /stripe/check-payment)."""
+    return _lookup(email, lambda c, v: _dump(c.check_payment(v)), profile)

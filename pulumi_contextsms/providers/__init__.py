@@ -1,0 +1,1 @@
+"""Dynamic providers: check/diff/create/read/update/delete per record."""

@@ -1,0 +1,139 @@
+"""What every ContextSMS dynamic provider shares: configure, validation, diffing.
+
+Provider objects are pickled into state by reference (their classes live in this
+installed package), so they carry no attributes at all: settings and clients live in
+`session`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, NoReturn
+
+from pulumi.dynamic import CheckFailure, ConfigureRequest, DiffResult, ResourceProvider
+from pulumi.output import Unknown
+from pulumi.runtime.rpc import UNKNOWN
+from pydantic import BaseModel, ValidationError
+
+from ..client import ContextSmsClient
+from ..client.errors import ConfigurationError, ContextSmsError
+from ..client.settings import Platform
+from ..config import StackSettings
+from . import session
+
+PROFILE = "profile"
+PLATFORM = "platform"
+ADOPT_ID = "adopt_id"
+
+
+def is_unknown(value: Any) -> bool:
+    """True for a value not known yet (a preview of something computed): an `Unknown`
+    in check() and diff(), the UNKNOWN sentinel string elsewhere."""
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
+
+
+def known(props: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    """The named inputs that are set and known."""
+    return {n: props[n] for n in names if props.get(n) is not None and not is_unknown(props[n])}
+
+
+def field_failures(
+    model: type[BaseModel], props: Mapping[str, Any], names: Iterable[str]
+) -> list[CheckFailure]:
+    """Validate the known inputs against `model`; one failure per bad field.
+
+    Fields whose value is unknown during preview are skipped, not reported missing.
+    """
+    names = list(names)
+    unknown = {n for n in names if is_unknown(props.get(n))}
+    try:
+        model.model_validate(known(props, names))
+    except ValidationError as exc:
+        failures: dict[str, CheckFailure] = {}
+        for error in exc.errors():
+            loc = str(error["loc"][0]) if error["loc"] else ""
+            if loc in unknown or loc in failures:
+                continue
+            failures[loc] = CheckFailure(loc, _reason(loc, error))
+        return list(failures.values())
+    return []
+
+
+def _reason(field: str, error: Any) -> str:
+    if error["type"] == "missing":
+        return f"{field} is required"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{field}: {message}"
+
+
+def platform_only_failures(
+    props: Mapping[str, Any], platform: Platform, only: Mapping[str, Platform]
+) -> list[CheckFailure]:
+    """Failures for inputs that belong to the other platform's API."""
+    failures = []
+    for name, owner in only.items():
+        if owner is not platform and props.get(name) is not None:
+            failures.append(
+                CheckFailure(
+                    name,
+                    f"{name} belongs to the {owner.value} API; this resource uses "
+                    f"contextsms:platform={platform.value}, which has no such field: remove it",
+                )
+            )
+    return failures
+
+
+def changed_fields(
+    olds: Mapping[str, Any], news: Mapping[str, Any], names: Iterable[str]
+) -> list[str]:
+    """The inputs among `names` whose value differs (an unknown new value differs)."""
+    return [n for n in names if is_unknown(news.get(n)) or olds.get(n) != news.get(n)]
+
+
+def diff_result(
+    changes: list[str], replaces: list[str], stables: list[str], *, dbr: bool
+) -> DiffResult:
+    return DiffResult(
+        changes=bool(changes),
+        replaces=replaces,
+        stables=stables if not replaces else [],
+        delete_before_replace=dbr if replaces else None,
+    )
+
+
+def fail(kind: str, action: str, exc: ContextSmsError, hint: str | None = None) -> NoReturn:
+    """Raise one clear line naming the resource kind, what failed, and how to fix it."""
+    message = f"{kind}: {action} failed: {exc}"
+    if hint:
+        message += f". {hint}"
+    raise ContextSmsError(message) from exc
+
+
+class ContextSmsProvider(ResourceProvider):
+    """Base of the ContextSMS dynamic providers."""
+
+    serialize_as_secret_always = False  # the pickle holds no secret: keep state readable
+
+    def configure(self, req: ConfigureRequest) -> None:
+        session.configure(StackSettings.from_config(req.config.get))
+
+    @staticmethod
+    def client(props: Mapping[str, Any]) -> ContextSmsClient:
+        return session.client(props.get(PROFILE))
+
+    @staticmethod
+    def resolve_platform(props: Mapping[str, Any]) -> tuple[Platform | None, list[CheckFailure]]:
+        """The platform of the resource's profile, with failures for bad settings.
+
+        The whole connection is checked here (bases, credentials) so that `pulumi preview`
+        reports a bad configuration before any HTTP call.
+        """
+        profile = props.get(PROFILE)
+        if is_unknown(profile):
+            return None, []
+        try:
+            settings = session.settings()
+            settings.connection(profile)
+            return settings.platform(profile), []
+        except ConfigurationError as exc:
+            return None, [CheckFailure(PROFILE, str(exc))]

@@ -1,0 +1,58 @@
+"""Process-wide connection state of the dynamic provider process.
+
+Why a module and not attributes: a dynamic provider object is pickled into the state
+file, so it must hold nothing (no settings, no client, no lock). ``configure()`` hands
+the stack settings to this module instead, and every resource served by the same
+provider process shares one client (and so one login) per profile.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from ..client import ContextSmsClient
+from ..client.errors import ConfigurationError
+from ..config import StackSettings
+
+_lock = threading.Lock()
+_settings: StackSettings | None = None
+_clients: dict[str | None, ContextSmsClient] = {}
+
+
+def configure(settings: StackSettings) -> None:
+    """Install the stack settings; drops clients built from different earlier settings.
+
+    The engine configures each provider class separately, with the same stack config:
+    those calls keep the shared clients, so the process logs in once.
+    """
+    global _settings
+    with _lock:
+        if settings == _settings:
+            return
+        _settings = settings
+        for client in _clients.values():
+            client.close()
+        _clients.clear()
+
+
+def settings() -> StackSettings:
+    if _settings is None:
+        raise ConfigurationError(
+            "the ContextSMS provider was not configured: the Pulumi CLI must be 3.139 or "
+            "newer so that dynamic providers receive the stack config"
+        )
+    return _settings
+
+
+def client(profile: str | None) -> ContextSmsClient:
+    """The shared client for `profile`, built on first use."""
+    with _lock:
+        existing = _clients.get(profile)
+        if existing is not None:
+            return existing
+    connection = settings().connection(profile)
+    with _lock:
+        existing = _clients.get(profile)
+        if existing is None:
+            existing = _clients[profile] = ContextSmsClient(connection)
+        return existing

@@ -1,0 +1,50 @@
+"""The Csp resource (Teams only): a communication service provider registration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi.dynamic
+
+from ..providers.csp import CspProvider
+from ._props import props_of
+
+
+@dataclass
+class CspArgs:
+    """Inputs of a `Csp` (POST /csp): `email` and `name` are required."""
+
+    email: pulumi.Input[str] | None = None
+    name: pulumi.Input[str] | None = None
+    carrier: pulumi.Input[str] | None = None
+    house_number: pulumi.Input[str] | None = None
+    street_name: pulumi.Input[str] | None = None
+    city: pulumi.Input[str] | None = None
+    state_code: pulumi.Input[str] | None = None
+    zip: pulumi.Input[str] | None = None
+    country: pulumi.Input[str] | None = None
+    location_id: pulumi.Input[str] | None = None
+    sub_account_id: pulumi.Input[str] | None = None
+    authorizing_person_name: pulumi.Input[str] | None = None
+    profile: str | None = None
+
+
+class Csp(pulumi.dynamic.Resource, module="contextsms", name="Csp"):
+    """A CSP. The Teams API can only create CSPs: a change registers a new one, and
+    deleting the resource leaves the CSP in ContextSMS (`retained_on_delete`)."""
+
+    csp_id: pulumi.Output[str]
+    name: pulumi.Output[str]
+    email: pulumi.Output[str]
+    platform: pulumi.Output[str]
+    retained_on_delete: pulumi.Output[bool]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: CspArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        outputs = ("csp_id", "platform", "retained_on_delete")
+        super().__init__(CspProvider(), resource_name, props_of(args, outputs), opts)

@@ -1,0 +1,7 @@
+# Sourced by the scripts that run the Pulumi CLI: offline by construction.
+# The CLI and the language host come from .venv/bin (scripts/install-pulumi.sh); no
+# update check, no plugin download, and a local file state backend chosen by the caller.
+export PATH="$PWD/.venv/bin:$PATH"
+export PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true

@@ -1,0 +1,133 @@
+"""Idempotency-Key: the first completed response is replayed; the key is bound to its body."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+
+import httpx
+from emulator_testing import Session, assert_error
+
+from contextsms_emulator import DEMO_CSP_ID, DEMO_PASSWORD, DEMO_USER
+from contextsms_emulator.app import EmulatorApp
+from contextsms_emulator.faults import OneShotFault
+
+ENTERPRISE = {
+    "name": "ABC Marketing Company",
+    "contact": "Sarah Johnson",
+    "phoneNumber": "+15551234567",
+    "email": "sarah@abcmarketing.com",
+}
+PATH = f"/api/v1/enterprise/{DEMO_CSP_ID}"
+
+
+def test_a_repeated_key_replays_without_creating_again(app: EmulatorApp, admin: Session) -> None:
+    key = {"Idempotency-Key": "create-abc-1"}
+    first = admin.post(PATH, json=ENTERPRISE, headers=key)
+    second = admin.post(PATH, json=ENTERPRISE, headers=key)
+    assert first.status_code == second.status_code == 201
+    assert second.json() == first.json()
+    assert second.headers["idempotent-replayed"] == "true"
+    assert "idempotent-replayed" not in first.headers
+    assert second.headers["content-type"] == "application/json"
+    assert second.headers["x-request-id"] != first.headers["x-request-id"]
+    assert len(app.emulator.store.dump()["enterprises"]) == 1
+
+
+def test_the_body_comparison_ignores_key_order_and_spacing(admin: Session) -> None:
+    key = {"Idempotency-Key": "order", "Content-Type": "application/json"}
+    first = admin.post(PATH, json=ENTERPRISE, headers=key)
+    reordered = dict(reversed(list(ENTERPRISE.items())))
+    again = admin.post(PATH, content=json.dumps(reordered, indent=2), headers=key)
+    assert again.status_code == 201 and again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+
+
+def test_the_same_key_with_another_body_is_refused(app: EmulatorApp, admin: Session) -> None:
+    key = {"Idempotency-Key": "reused"}
+    admin.post(PATH, json=ENTERPRISE, headers=key)
+    reused = admin.post(PATH, json={**ENTERPRISE, "name": "Another"}, headers=key)
+    body = assert_error(reused, 400, "IDEMPOTENCY_KEY_REUSED", "Idempotency-Key")
+    assert "different" in body["error"]
+    assert len(app.emulator.store.dump()["enterprises"]) == 1
+
+
+def test_different_keys_create_different_records(app: EmulatorApp, admin: Session) -> None:
+    a = admin.post(PATH, json=ENTERPRISE, headers={"Idempotency-Key": "a"}).json()
+    b = admin.post(PATH, json=ENTERPRISE, headers={"Idempotency-Key": "b"}).json()
+    assert a["enterpriseId"] != b["enterpriseId"]
+
+
+def test_keys_are_scoped_per_user_and_path(admin: Session, other: Session) -> None:
+    key = {"Idempotency-Key": "shared-key"}
+    mine = admin.post(PATH, json=ENTERPRISE, headers=key)
+    theirs = other.post("/api/v1/enterprise/CSP0000002", json=ENTERPRISE, headers=key)
+    assert theirs.status_code == 201 and "idempotent-replayed" not in theirs.headers
+    assert theirs.json()["enterpriseId"] != mine.json()["enterpriseId"]
+    teams = admin.post(
+        f"/api/v2/enterprise/{DEMO_CSP_ID}",
+        json={
+            **{k: v for k, v in ENTERPRISE.items() if k != "phoneNumber"},
+            "number": "+15551234567",
+        },
+        headers=key,
+    )
+    assert teams.status_code == 201 and "idempotent-replayed" not in teams.headers
+
+
+def test_error_answers_are_replayed_too(admin: Session) -> None:
+    enterprise_id = admin.post(PATH, json=ENTERPRISE).json()["enterpriseId"]
+    mapping = {"messagingAppId": "b", "phoneNumber": "+15551234567", "messagingAppType": "Webex"}
+    admin.post(f"/api/v1/mapping/add/{enterprise_id}", json=mapping)
+    key = {"Idempotency-Key": "dup"}
+    first = admin.post(f"/api/v1/mapping/add/{enterprise_id}", json=mapping, headers=key)
+    assert first.status_code == 409
+    admin.delete(f"/api/v1/mapping/{first.json()['details']['existingMappingId']}")
+    replay = admin.post(f"/api/v1/mapping/add/{enterprise_id}", json=mapping, headers=key)
+    assert replay.status_code == 409 and replay.json() == first.json()
+    assert replay.headers["idempotent-replayed"] == "true"
+
+
+def test_server_errors_are_not_stored(app: EmulatorApp, admin: Session) -> None:
+    key = {"Idempotency-Key": "after-500"}
+    app.emulator.faults.add_next(OneShotFault("error", 1))
+    failed = admin.post(PATH, json=ENTERPRISE, headers=key)
+    assert failed.status_code == 500
+    retried = admin.post(PATH, json=ENTERPRISE, headers=key)
+    assert retried.status_code == 201 and "idempotent-replayed" not in retried.headers
+
+
+def test_keys_are_not_applied_without_a_valid_token(admin: Session) -> None:
+    response = admin.client.post(PATH, json=ENTERPRISE, headers={"Idempotency-Key": "anon"})
+    assert_error(response, 401, "UNAUTHORIZED")
+    created = admin.post(PATH, json=ENTERPRISE, headers={"Idempotency-Key": "anon"})
+    assert created.status_code == 201 and "idempotent-replayed" not in created.headers
+
+
+def test_an_oversized_key_is_refused(admin: Session) -> None:
+    response = admin.post(PATH, json=ENTERPRISE, headers={"Idempotency-Key": "k" * 256})
+    assert_error(response, 400, "BAD_REQUEST", "Idempotency-Key")
+
+
+def test_reset_wipes_the_keys(app: EmulatorApp, admin: Session) -> None:
+    key = {"Idempotency-Key": "wiped"}
+    admin.post(PATH, json=ENTERPRISE, headers=key)
+    app.emulator.reset()
+    again = admin.post(PATH, json=ENTERPRISE, headers=key)
+    assert again.status_code == 201 and "idempotent-replayed" not in again.headers
+
+
+def test_keys_expire_after_their_ttl(
+    make_client: Callable[..., tuple[EmulatorApp, httpx.Client]],
+) -> None:
+    _, client = make_client(idempotency_ttl=0)
+    token = client.post(
+        "/v1/auth/login", json={"username": DEMO_USER, "password": DEMO_PASSWORD}
+    ).json()["accessToken"]
+    headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "short-lived"}
+    first = client.post(PATH, json=ENTERPRISE, headers=headers)
+    time.sleep(0.005)
+    second = client.post(PATH, json=ENTERPRISE, headers=headers)
+    assert second.status_code == 201 and "idempotent-replayed" not in second.headers
+    assert second.json()["enterpriseId"] != first.json()["enterpriseId"]
