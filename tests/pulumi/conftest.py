@@ -15,8 +15,9 @@ from contextsms_emulator.process import EmulatorProcess
 
 
 @pytest.fixture
-def project_factory(tmp_path: Path) -> Iterator[Any]:
-    """Make PulumiProjects sharing one state backend (for several stacks of a project)."""
+def pulumi_env(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The CLI's environment for one test: its own local state backend and PULUMI_HOME,
+    offline, and no CONTEXTSMS_* or PULUMI_* variable leaking in from the caller."""
     require_cli()
     state = tmp_path / "state"
     state.mkdir()
@@ -31,17 +32,23 @@ def project_factory(tmp_path: Path) -> Iterator[Any]:
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
         PYTHONUNBUFFERED="1",
     )
+    yield env
+    shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def project_factory(tmp_path: Path, pulumi_env: dict[str, str]) -> Any:
+    """Make PulumiProjects sharing one state backend (for several stacks of a project)."""
 
     def make(source: str, stack: str = "test", root: Path | None = None) -> PulumiProject:
         root = root or tmp_path / "project"
         root.mkdir(exist_ok=True)
         write_program(root, source)
-        project = PulumiProject(root=root, stack=stack, env=dict(env))
+        project = PulumiProject(root=root, stack=stack, env=dict(pulumi_env))
         project.run("stack", "init")
         return project
 
-    yield make
-    shutil.rmtree(home, ignore_errors=True)
+    return make
 
 
 @pytest.fixture

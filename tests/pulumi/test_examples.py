@@ -1,0 +1,87 @@
+"""The examples are real projects: each one runs through the real CLI here."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from cli_harness import VENV, PulumiProject, api_requests, live_records
+
+from contextsms_emulator import DEMO_PASSWORD
+from pulumi_contextsms.client.errors import ConfigurationError
+from pulumi_contextsms.client.settings import TEAMS_PRODUCTION_API_BASE
+from pulumi_contextsms.config import StackSettings
+
+pytestmark = pytest.mark.pulumi_cli
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _copy_example(name: str, tmp_path: Path) -> Path:
+    """A copy of the example whose virtualenv points at the repo's .venv."""
+    root = tmp_path / name
+    shutil.copytree(EXAMPLES / name, root)
+    manifest = root / "Pulumi.yaml"
+    manifest.write_text(manifest.read_text().replace("../../.venv", str(VENV)))
+    return root
+
+
+@pytest.mark.parametrize("platform", ["webex", "teams"])
+def test_platform_example_deploys_is_stable_and_destroys(tmp_path, pulumi_env, emulator, platform):
+    project = PulumiProject(_copy_example(platform, tmp_path), "example", dict(pulumi_env))
+    project.run("stack", "init")
+    project.connect(emulator, platform)
+
+    project.up()
+    outputs = project.outputs()
+    enterprises, mappings = live_records(emulator)
+    assert [e["enterprise_id"] for e in enterprises] == [outputs["enterprise_id"]]
+    assert sorted(m["mapping_id"] for m in mappings) == sorted(outputs["mapping_ids"])
+    if platform == "webex":
+        listed = sorted(m["mapping_id"] for m in outputs["mappings"])
+        assert listed == sorted(outputs["mapping_ids"])
+    else:
+        assert outputs["front_desk_lookup"]["mapping_id"] == outputs["mapping_ids"][0]
+
+    project.preview("--expect-no-changes")
+    project.destroy()
+    assert live_records(emulator) == ([], [])
+
+
+def test_multi_env_dev_stack_deploys_to_its_emulator_and_prod_plans_offline(
+    tmp_path, pulumi_env, emulator
+):
+    root = _copy_example("multi-env", tmp_path)
+    dev = PulumiProject(root, "dev", dict(pulumi_env))
+    dev.run("stack", "init")
+    dev.config("contextsms:apiBase", emulator.teams_api_base)  # the test's emulator port
+    dev.config("contextsms:password", DEMO_PASSWORD, secret=True)
+    dev.up()
+    _, mappings = live_records(emulator)
+    assert sorted(m["phone_number"] for m in mappings) == ["+15550100001", "+15550100002"]
+
+    # prod plans its three mappings without a single request (preview is offline)
+    emulator.clear_requests()
+    prod = PulumiProject(root, "prod", dict(pulumi_env, CONTEXTSMS_PASSWORD="not-used"))
+    prod.run("stack", "init")
+    preview = prod.preview()
+    assert "+ 5 to create" in preview.stdout, preview.stdout
+    assert api_requests(emulator) == []
+
+    dev.destroy()
+    assert live_records(emulator) == ([], [])
+
+
+def _stack_settings(stack: str, **overrides: str) -> StackSettings:
+    config = yaml.safe_load((EXAMPLES / "multi-env" / f"Pulumi.{stack}.yaml").read_text())
+    values = {**config["config"], **overrides, "contextsms:password": "x"}
+    return StackSettings.from_config(values.get, environ={})
+
+
+def test_multi_env_prod_reaches_production_only_through_its_explicit_opt_in():
+    assert _stack_settings("prod").connection().api_base == TEAMS_PRODUCTION_API_BASE
+    assert _stack_settings("dev").connection().api_base.startswith("http://127.0.0.1:")
+    with pytest.raises(ConfigurationError, match="production"):
+        _stack_settings("dev", **{"contextsms:apiBase": TEAMS_PRODUCTION_API_BASE}).connection()
