@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from contextsms_emulator import DEMO_CSP_ID, EmulatorProcess
 
+from contextsms_emulator import DEMO_CSP_ID, EmulatorProcess
 from pulumi_contextsms.client import (
     ContextSmsClient,
     CspSpec,
@@ -32,7 +32,9 @@ def enterprise_spec(platform: Platform, name: str = "ABC Marketing Company") -> 
     )
 
 
-def mapping_spec(platform: Platform, number: str = "+15559871234", app: str = "bot-1") -> MappingSpec:
+def mapping_spec(
+    platform: Platform, number: str = "+15559871234", app: str = "bot-1"
+) -> MappingSpec:
     if platform is Platform.WEBEX:
         return MappingSpec(
             phone_number=number, messaging_app_type="Webex", messaging_app_id=app, mms_enabled=True
@@ -81,12 +83,13 @@ def test_enterprise_lifecycle(
         client.delete_enterprise(created.enterprise_id)
 
     version = "v1" if platform is Platform.WEBEX else "v2"
+    eid = created.enterprise_id
     created_status = 201
     delete_status = 204 if platform is Platform.WEBEX else 200
     assert api_calls(emulator)[:3] == [
         f"POST /api/{version}/enterprise/{DEMO_CSP_ID} {created_status}",
-        f"GET /api/{version}/enterprise/getenterprise/{created.enterprise_id} 200",
-        f"DELETE /api/{version}/enterprise/deleteenterprise/{created.enterprise_id} {delete_status}",
+        f"GET /api/{version}/enterprise/getenterprise/{eid} 200",
+        f"DELETE /api/{version}/enterprise/deleteenterprise/{eid} {delete_status}",
     ]
 
 
@@ -151,7 +154,9 @@ def test_webex_csp_mappings_paging_and_status(
     page1 = client.list_csp_mappings(DEMO_CSP_ID, page=1, size=2, status="active")
     assert sorted(m.phone_number or "" for m in page0 + page1) == numbers
     assert (len(page0), len(page1)) == (2, 1)
-    queries = [r["query"] for r in emulator.requests() if r["path"].startswith("/api/v1/mappings/csp")]
+    queries = [
+        r["query"] for r in emulator.requests() if r["path"].startswith("/api/v1/mappings/csp")
+    ]
     assert queries == ["page=0&size=2&status=active", "page=1&size=2&status=active"]
 
 
@@ -183,7 +188,9 @@ def test_teams_only_calls(make_client: Callable[..., ContextSmsClient]) -> None:
     status = client.check_payment("customer@example.com")
     assert status.email == "customer@example.com" and status.paid is False
 
-    csp = client.create_csp(CspSpec(email="admin@newcsp.example.com", name="New CSP", city="Austin"))
+    csp = client.create_csp(
+        CspSpec(email="admin@newcsp.example.com", name="New CSP", city="Austin")
+    )
     assert csp.csp_id and csp.csp_id.startswith("CSP") and csp.name == "New CSP"
     # a CSP created by this user is in its tenancy
     assert client.list_enterprises(csp.csp_id) == []
