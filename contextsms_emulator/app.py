@@ -9,7 +9,7 @@ from typing import Any, Final
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from contextsms_emulator import errors
+from contextsms_emulator import asgi, errors
 from contextsms_emulator.idempotency import IdempotencyMiddleware
 from contextsms_emulator.middleware import EmulatorMiddleware
 from contextsms_emulator.routes import auth, operator, stripe, teams, webex
@@ -32,6 +32,12 @@ _IDEMPOTENCY_PARAMETER: Final = {
     "description": "Replays the first completed response for this key (24 h, per user and path)",
     "schema": {"type": "string", "maxLength": 255},
 }
+_BEARER_SCHEME: Final = {
+    "type": "http",
+    "scheme": "bearer",
+    "bearerFormat": "JWT",
+    "description": "The accessToken from /auth/login or /auth/getaccesstoken",
+}
 _REQUEST_ID_HEADER: Final = {
     "X-Request-Id": {"description": "This request's id", "schema": {"type": "string"}}
 }
@@ -45,8 +51,10 @@ class EmulatorApp(FastAPI):
     def openapi(self) -> dict[str, Any]:
         """FastAPI's document, made to describe what the emulator really answers.
 
-        Request validation answers 400 ErrorResponse, never FastAPI's 422; POSTs that
-        honour ``Idempotency-Key`` say so; every response documents ``X-Request-Id``.
+        Request validation answers 400 ErrorResponse, never FastAPI's 422; protected
+        operations declare bearer auth (checked by a plain dependency, see
+        ``routes.common``); POSTs that honour ``Idempotency-Key`` say so; every response
+        documents ``X-Request-Id``.
         """
         if self.openapi_schema:
             return self.openapi_schema
@@ -61,19 +69,16 @@ class EmulatorApp(FastAPI):
                 operation["responses"].pop("422", None)
                 for response in operation["responses"].values():
                     response.setdefault("headers", {}).update(_REQUEST_ID_HEADER)
-                if method == "post" and _honours_idempotency(path):
-                    operation.setdefault("parameters", []).append(_IDEMPOTENCY_PARAMETER)
-        components = schema.get("components", {}).get("schemas", {})
+                if asgi.needs_bearer(path):
+                    operation["security"] = [{"bearerAuth": []}]
+                    if method == "post":
+                        operation.setdefault("parameters", []).append(_IDEMPOTENCY_PARAMETER)
+        components = schema.setdefault("components", {})
+        components.setdefault("securitySchemes", {})["bearerAuth"] = _BEARER_SCHEME
         for name in ("HTTPValidationError", "ValidationError"):
-            components.pop(name, None)
+            components.get("schemas", {}).pop(name, None)
         self.openapi_schema = schema
         return schema
-
-
-def _honours_idempotency(path: str) -> bool:
-    return path.startswith("/api/") and not path.startswith(
-        ("/api/v2/auth/", "/api/v2/stripe/webhook")
-    )
 
 
 def create_app(settings: Settings | None = None) -> EmulatorApp:
@@ -91,16 +96,13 @@ def create_app(settings: Settings | None = None) -> EmulatorApp:
     app.emulator = state
     app.state.emulator = state
     errors.install(app)
-    app.include_router(
-        auth.router(state, prefix="/v1/auth", services=["context-webex"], tag="Webex auth service")
-    )
-    app.include_router(webex.router(state))
-    app.include_router(
-        auth.router(state, prefix="/api/v2/auth", services=["Teams"], tag="Teams auth")
-    )
-    app.include_router(teams.router(state))
-    app.include_router(stripe.router(state))
-    app.include_router(operator.router(state))
+    # Hot API routes first: matching is a linear scan of one flat table.
+    webex.register(app, state)
+    teams.register(app, state)
+    auth.register(app, state, prefix="/v1/auth", services=["context-webex"], tag="Webex auth")
+    auth.register(app, state, prefix="/api/v2/auth", services=["Teams"], tag="Teams auth")
+    stripe.register(app, state)
+    operator.register(app, state)
     app.add_middleware(IdempotencyMiddleware, state=state)
     app.add_middleware(EmulatorMiddleware, state=state)  # outermost: ids, log, faults
     return app

@@ -11,11 +11,20 @@ from starlette.types import Message, Receive, Scope, Send
 Headers = list[tuple[bytes, bytes]]
 
 API_PREFIXES: Final = ("/api/", "/v1/auth/")
+UNAUTHENTICATED_API_PREFIXES: Final = ("/api/v2/auth/", "/api/v2/stripe/webhook")
 
 
 def is_api_path(path: str) -> bool:
     """An API call (logged, faultable): ``/api/*`` and the Webex auth service ``/v1/auth/*``."""
     return path.startswith(API_PREFIXES)
+
+
+def needs_bearer(path: str) -> bool:
+    """A protected API path: all of ``/api/*`` but Teams auth and the signed Stripe webhook.
+
+    These are also exactly the paths whose POSTs honour ``Idempotency-Key``.
+    """
+    return path.startswith("/api/") and not path.startswith(UNAUTHENTICATED_API_PREFIXES)
 
 
 def header(scope: Scope, name: bytes) -> str | None:
@@ -60,6 +69,11 @@ def replaying(body: bytes, receive: Receive) -> Receive:
         return await receive()
 
     return receive_again
+
+
+def response_parts(messages: list[Message]) -> tuple[Message, bytes]:
+    """A captured response's ``http.response.start`` message and its whole body."""
+    return messages[0], b"".join(m.get("body", b"") for m in messages[1:])
 
 
 async def send_bytes(

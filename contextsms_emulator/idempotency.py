@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contextsms_emulator import asgi, clock
 from contextsms_emulator.errors import (
+    BAD_REQUEST,
     IDEMPOTENCY_KEY_REUSED,
     error_body,
     request_id_of,
@@ -34,7 +35,6 @@ from contextsms_emulator.state import EmulatorState
 HEADER: Final = b"idempotency-key"
 REPLAYED_HEADER: Final = (b"idempotent-replayed", b"true")
 MAX_KEY_LENGTH: Final = 255
-_EXEMPT_PREFIXES: Final = ("/api/v2/auth/", "/api/v2/stripe/webhook")
 
 _Ident = tuple[str, str, str, str]
 
@@ -57,12 +57,7 @@ class IdempotencyMiddleware:
     def _applies(self, scope: Scope) -> bool:
         if scope["type"] != "http":
             return False
-        path: str = scope["path"]
-        return (
-            scope["method"] == "POST"
-            and path.startswith("/api/")
-            and not path.startswith(_EXEMPT_PREFIXES)
-        )
+        return scope["method"] == "POST" and asgi.needs_bearer(scope["path"])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = asgi.header(scope, HEADER) if self._applies(scope) else None
@@ -73,7 +68,7 @@ class IdempotencyMiddleware:
             return
         if not key or len(key) > MAX_KEY_LENGTH:
             refusal = error_body(
-                "BAD_REQUEST",
+                BAD_REQUEST,
                 f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters",
                 request_id_of(scope),
                 {"field": "Idempotency-Key"},
@@ -97,7 +92,7 @@ class IdempotencyMiddleware:
         self._running[ident] = done
         try:
             messages = await self._capture(scope, asgi.replaying(request_body, receive))
-            start, body = messages[0], b"".join(m.get("body", b"") for m in messages[1:])
+            start, body = asgi.response_parts(messages)
             if start["status"] < 500:
                 now = clock.now_ms()
                 content_type = next(

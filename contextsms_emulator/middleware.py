@@ -24,7 +24,7 @@ from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from contextsms_emulator import asgi, clock, ids
+from contextsms_emulator import asgi, ids
 from contextsms_emulator.errors import (
     RATE_LIMITED,
     REQUEST_ID_SCOPE_KEY,
@@ -79,15 +79,13 @@ class EmulatorMiddleware:
                 status = await self._run(scope, receive, send, id_header)
         finally:
             self.state.request_log.append(
-                {
-                    "method": method,
-                    "path": path,
-                    "query": scope["query_string"].decode("latin-1"),
-                    "status": status,
-                    "fault": fault,
-                    "requestId": request_id,
-                    "time": clock.iso_utc(started, millis=True),
-                }
+                method,
+                path,
+                scope["query_string"].decode("latin-1"),
+                status,
+                fault,
+                request_id,
+                started,
             )
         if fault == "drop":
             logger.info("Injected drop: %s %s answered %d, connection cut", method, path, status)
@@ -143,8 +141,7 @@ class EmulatorMiddleware:
             messages.append(message)
 
         status = await self._run(scope, receive, capture, id_header)
-        start = messages[0]
-        body = b"".join(m.get("body", b"") for m in messages[1:])
+        start, body = asgi.response_parts(messages)
         headers = [(k, v) for k, v in start.get("headers", ()) if k.lower() != b"content-length"]
         headers.append((b"content-length", str(len(body) or 1).encode()))
         wire_status = 200 if not body and status in _BODILESS else status

@@ -37,12 +37,13 @@ import time
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import IO, Any, Final, Self
-
-import httpx
+from typing import IO, TYPE_CHECKING, Any, Final, Self
 
 from contextsms_emulator.faults import FaultKind
 from contextsms_emulator.server import READY_PREFIX
+
+if TYPE_CHECKING:  # imported on first use: the emulator child process never needs httpx
+    import httpx
 
 STARTUP_TIMEOUT: Final = 20.0
 STOP_TIMEOUT: Final = 5.0
@@ -106,6 +107,7 @@ class EmulatorProcess:
         self._readers: list[threading.Thread] = []
         self._output: deque[str] = deque(maxlen=200)
         self._port = 0
+        self._returncode: int | None = None
         self._url: str | None = None
         self._client: httpx.Client | None = None
 
@@ -184,6 +186,7 @@ class EmulatorProcess:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        self._returncode = proc.returncode
         for reader in self._readers:
             reader.join(STOP_TIMEOUT)
         self._readers = []
@@ -208,7 +211,8 @@ class EmulatorProcess:
 
     @property
     def returncode(self) -> int | None:
-        return None if self._proc is None else self._proc.returncode
+        """The exit status once stopped (0 after a clean SIGTERM), None while running."""
+        return self._returncode if self._proc is None else self._proc.poll()
 
     @property
     def output(self) -> list[str]:
@@ -244,6 +248,8 @@ class EmulatorProcess:
 
     def _operator(self, method: str, path: str, json: Any = None) -> Any:
         if self._client is None:
+            import httpx
+
             self._client = httpx.Client(base_url=self.url, timeout=_OPERATOR_TIMEOUT)
         response = self._client.request(method, f"/_emulator{path}", json=json)
         response.raise_for_status()

@@ -159,8 +159,8 @@ class Platform:
 
     def delete_enterprise(self, caller: Caller, enterprise_id: str) -> None:
         """Soft delete: mark deleted and hard-delete its mappings, freeing their numbers."""
-        self.live_enterprise(caller, enterprise_id)
-        with self._store.transaction() as tx:
+        with self._store.transaction() as tx:  # check and write in one transaction
+            self.live_enterprise(caller, enterprise_id)
             self._store.soft_delete_enterprise(tx, enterprise_id, clock.now_ms())
 
     def enterprises_of(self, caller: Caller, csp_id: str) -> list[Enterprise]:
@@ -193,10 +193,10 @@ class Platform:
         mms_enabled: bool = False,
         name: str | None = None,
     ) -> Mapping:
-        enterprise = self.live_enterprise(caller, enterprise_id)
         now = clock.now_ms()
         try:
             with self._store.transaction() as tx:
+                enterprise = self.live_enterprise(caller, enterprise_id)
                 seq = self._store.next_seq(tx, "mapping")
                 mapping = Mapping(
                     mapping_id=ids.mapping_id(seq),
@@ -233,18 +233,18 @@ class Platform:
 
     def update_mapping(self, caller: Caller, mapping_id: str, **changes: Any) -> Mapping:
         """Apply a partial update; a new phone number still maps at most once."""
-        current = self.mapping(caller, mapping_id)
-        updated = dataclasses.replace(current, update_date=clock.now_ms(), **changes)
         try:
             with self._store.transaction() as tx:
+                current = self.mapping(caller, mapping_id)
+                updated = dataclasses.replace(current, update_date=clock.now_ms(), **changes)
                 self._store.replace_mapping(tx, updated)
         except sqlite3.IntegrityError:
             raise self._duplicate(caller, updated.phone_number) from None
         return updated
 
     def delete_mapping(self, caller: Caller, mapping_id: str) -> None:
-        self.mapping(caller, mapping_id)
         with self._store.transaction() as tx:
+            self.mapping(caller, mapping_id)
             self._store.delete_mapping(tx, mapping_id)
 
     def mapping_by_app_id(self, caller: Caller, messaging_app_id: str) -> Mapping:

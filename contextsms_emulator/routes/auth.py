@@ -6,19 +6,21 @@ Tokens from either base work on both APIs: it is one platform with one signing k
 import asyncio
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from contextsms_emulator import clock, errors
 from contextsms_emulator.accounts import Account
-from contextsms_emulator.routes.common import json
+from contextsms_emulator.routes.common import Routes, json
 from contextsms_emulator.schemas.auth import AuthResponse, LoginRequest, RefreshRequest
 from contextsms_emulator.state import EmulatorState
 from contextsms_emulator.tokens import InvalidToken
 
 
-def router(state: EmulatorState, *, prefix: str, services: list[str], tag: str) -> APIRouter:
-    api = APIRouter(prefix=prefix, tags=[tag])
+def register(
+    app: FastAPI, state: EmulatorState, *, prefix: str, services: list[str], tag: str
+) -> None:
+    api = Routes(app, prefix, tag)
 
     def auth_body(account: Account) -> dict[str, Any]:
         issued = state.tokens.issue(account)
@@ -60,5 +62,3 @@ def router(state: EmulatorState, *, prefix: str, services: list[str], tag: str) 
         if account is None or subject.casefold() != body.username.casefold():
             raise errors.unauthorized("Invalid or expired refresh token")
         return json(auth_body(account))
-
-    return api

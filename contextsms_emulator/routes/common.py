@@ -1,43 +1,42 @@
-"""Dependencies every protected route shares: the bearer caller and the write check."""
+"""Dependencies every protected route shares: the bearer caller and the write check.
+
+Each is a single dependency reading the Authorization header itself (verified tokens are
+cached), because every extra level of FastAPI dependency resolution costs on every
+request. As dependencies they still run before the body is validated, so a request
+without a valid token is a 401 (and a read-only caller's write a 403) whatever its body.
+The OpenAPI security requirement they imply is added by ``EmulatorApp.openapi``.
+"""
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from enum import Enum
+from typing import Any
 
-from fastapi import Depends
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.types import DecoratedCallable
 
+from contextsms_emulator import asgi
 from contextsms_emulator.rules import Caller, Platform
 from contextsms_emulator.state import EmulatorState
 
-bearer = HTTPBearer(
-    auto_error=False,
-    scheme_name="bearerAuth",
-    description="The accessToken from /auth/login or /auth/getaccesstoken",
-)
-
-CallerDependency = Callable[..., Awaitable[Caller]]
+CallerDependency = Callable[[Request], Awaitable[Caller]]
 
 
 def caller_dependency(state: EmulatorState) -> CallerDependency:
     """A dependency yielding the authenticated caller (401 otherwise)."""
 
-    async def current_caller(
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> Caller:
-        return state.authenticate(credentials.credentials if credentials else None)
+    async def current_caller(request: Request) -> Caller:
+        return state.authenticate(asgi.bearer_token(request.scope))
 
     return current_caller
 
 
-def writer_dependency(caller: CallerDependency) -> Callable[[str], CallerDependency]:
-    """``writer("create enterprises")``: the caller, if its role may write (403 otherwise).
-
-    Checked as a dependency so a read-only caller is refused before its body is looked at.
-    """
+def writer_dependency(state: EmulatorState) -> Callable[[str], CallerDependency]:
+    """``writer("create enterprises")``: the caller, if its role may write (403 otherwise)."""
 
     def writer(action: str) -> CallerDependency:
-        async def current_writer(who: Annotated[Caller, Depends(caller)]) -> Caller:
+        async def current_writer(request: Request) -> Caller:
+            who = state.authenticate(asgi.bearer_token(request.scope))
             Platform.require_write(who, action)
             return who
 
@@ -48,3 +47,28 @@ def writer_dependency(caller: CallerDependency) -> Callable[[str], CallerDepende
 
 def json(content: Any, status: int = 200) -> JSONResponse:
     return JSONResponse(content, status_code=status)
+
+
+class Routes:
+    """Route decorators registering straight on the app, with a path prefix and a tag.
+
+    This FastAPI matches an included router's routes twice per request (once to pick the
+    router, once inside it), so the emulator keeps one flat route table instead.
+    """
+
+    def __init__(self, app: FastAPI, prefix: str, tag: str) -> None:
+        self._app = app
+        self._prefix = prefix
+        self._tags: list[str | Enum] = [tag]
+
+    def get(self, path: str, **options: Any) -> Callable[[DecoratedCallable], DecoratedCallable]:
+        return self._app.get(self._prefix + path, tags=self._tags, **options)
+
+    def post(self, path: str, **options: Any) -> Callable[[DecoratedCallable], DecoratedCallable]:
+        return self._app.post(self._prefix + path, tags=self._tags, **options)
+
+    def put(self, path: str, **options: Any) -> Callable[[DecoratedCallable], DecoratedCallable]:
+        return self._app.put(self._prefix + path, tags=self._tags, **options)
+
+    def delete(self, path: str, **options: Any) -> Callable[[DecoratedCallable], DecoratedCallable]:
+        return self._app.delete(self._prefix + path, tags=self._tags, **options)

@@ -2,12 +2,12 @@
 
 import re
 
-from fastapi import APIRouter, Response
+from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
 
 from contextsms_emulator import errors
 from contextsms_emulator.faults import FaultConfig, OneShotFault
-from contextsms_emulator.routes.common import json
+from contextsms_emulator.routes.common import Routes, json
 from contextsms_emulator.schemas.operator import (
     FaultSettings,
     FaultState,
@@ -20,8 +20,8 @@ from contextsms_emulator.state import EmulatorState
 PREFIX = "/_emulator"
 
 
-def router(state: EmulatorState) -> APIRouter:
-    api = APIRouter(prefix=PREFIX, tags=["Emulator operator (no auth; loopback/tests)"])
+def register(app: FastAPI, state: EmulatorState) -> None:
+    api = Routes(app, PREFIX, "Emulator operator (no auth; loopback/tests)")
     faults = state.faults
 
     @api.get("/requests", response_model=list[RequestLogItem], summary="The API call log")
@@ -79,5 +79,3 @@ def router(state: EmulatorState) -> APIRouter:
             raise errors.bad_request(f"Invalid path_regex: {exc}", "path_regex") from None
         faults.add_next(rule)
         return json(faults.snapshot())
-
-    return api

@@ -9,13 +9,13 @@ nothing.
 
 from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import Depends, FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from contextsms_emulator import clock, errors, stripe_signature
 from contextsms_emulator.records import Subscription
-from contextsms_emulator.routes.common import caller_dependency, json
+from contextsms_emulator.routes.common import Routes, caller_dependency, json
 from contextsms_emulator.rules import PAID_STATUSES, Caller
 from contextsms_emulator.schemas.stripe import (
     CheckPaymentRequest,
@@ -54,8 +54,8 @@ def subscription_from(event: StripeEvent) -> Subscription | None:
     return Subscription(email, status, sub_id if isinstance(sub_id, str) else None, clock.now_ms())
 
 
-def router(state: EmulatorState) -> APIRouter:
-    api = APIRouter(prefix=PREFIX, tags=["Teams Platform API v2: Stripe"])
+def register(app: FastAPI, state: EmulatorState) -> None:
+    api = Routes(app, PREFIX, "Teams Platform API v2: Stripe")
     caller = caller_dependency(state)
     settings = state.settings
 
@@ -110,5 +110,3 @@ def router(state: EmulatorState) -> APIRouter:
             event.id, event.type, subscription_from(event)
         )
         return json({"status": "received", "processed": processed})
-
-    return api

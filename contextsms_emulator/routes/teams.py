@@ -6,11 +6,11 @@ Dialect differences from v1, as documented: enterprise ``number``; mapping ``nam
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, FastAPI, Query
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from contextsms_emulator import errors
-from contextsms_emulator.routes.common import caller_dependency, json, writer_dependency
+from contextsms_emulator.routes.common import Routes, caller_dependency, json, writer_dependency
 from contextsms_emulator.rules import Caller
 from contextsms_emulator.schemas import teams
 from contextsms_emulator.schemas.teams import CspConfig, TeamsCsp, TeamsEnterprise, TeamsMapping
@@ -24,11 +24,11 @@ def _text(example: str) -> dict[int | str, dict[str, object]]:
     return {200: {"content": {"text/plain": {"schema": {"type": "string"}, "example": example}}}}
 
 
-def router(state: EmulatorState) -> APIRouter:
-    api = APIRouter(prefix=PREFIX, tags=["Teams Platform API v2"])
+def register(app: FastAPI, state: EmulatorState) -> None:
+    api = Routes(app, PREFIX, "Teams Platform API v2")
     platform = state.platform
     caller = caller_dependency(state)
-    writer = writer_dependency(caller)
+    writer = writer_dependency(state)
 
     @api.post(
         "/csp",
@@ -196,5 +196,3 @@ def router(state: EmulatorState) -> APIRouter:
         body: teams.MessagingAppLookup, who: Annotated[Caller, Depends(caller)]
     ) -> JSONResponse:
         return json(teams.mapping(platform.mapping_by_app_id(who, body.messaging_app_id)))
-
-    return api

@@ -2,11 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, FastAPI, Query, Response
 from fastapi.responses import JSONResponse
 
 from contextsms_emulator import errors
-from contextsms_emulator.routes.common import caller_dependency, json, writer_dependency
+from contextsms_emulator.routes.common import Routes, caller_dependency, json, writer_dependency
 from contextsms_emulator.rules import Caller
 from contextsms_emulator.schemas import webex
 from contextsms_emulator.schemas.webex import WebexEnterprise, WebexMapping
@@ -17,11 +17,11 @@ MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 100
 
 
-def router(state: EmulatorState) -> APIRouter:
-    api = APIRouter(prefix=PREFIX, tags=["Webex Bot API v1"])
+def register(app: FastAPI, state: EmulatorState) -> None:
+    api = Routes(app, PREFIX, "Webex Bot API v1")
     platform = state.platform
     caller = caller_dependency(state)
-    writer = writer_dependency(caller)
+    writer = writer_dependency(state)
 
     @api.post(
         "/enterprise/{cspId}",
@@ -141,5 +141,3 @@ def router(state: EmulatorState) -> APIRouter:
     ) -> Response:
         platform.delete_mapping(who, mappingId)
         return Response(status_code=204)
-
-    return api

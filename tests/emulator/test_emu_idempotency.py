@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from typing import Any
 
+import anyio
 import httpx
 from emulator_testing import Session, assert_error
 
-from contextsms_emulator import DEMO_CSP_ID, DEMO_PASSWORD, DEMO_USER
+from contextsms_emulator import DEMO_CSP_ID, DEMO_PASSWORD, DEMO_USER, asgi
 from contextsms_emulator.app import EmulatorApp
 from contextsms_emulator.faults import OneShotFault
+from contextsms_emulator.idempotency import IdempotencyMiddleware
 
 ENTERPRISE = {
     "name": "ABC Marketing Company",
@@ -131,3 +134,37 @@ def test_keys_expire_after_their_ttl(
     second = client.post(PATH, json=ENTERPRISE, headers=headers)
     assert second.status_code == 201 and "idempotent-replayed" not in second.headers
     assert second.json()["enterpriseId"] != first.json()["enterpriseId"]
+
+
+def test_a_concurrent_retry_waits_for_the_first_and_replays(
+    app: EmulatorApp, admin: Session
+) -> None:
+    """Two requests with one key in flight at once: the app runs once, both get its answer."""
+    runs: list[int] = []
+
+    async def slow_app(scope: Any, receive: Any, send: Any) -> None:
+        await asgi.read_body(receive)
+        runs.append(1)
+        await anyio.sleep(0.05)  # still running when the second request arrives
+        await asgi.send_json(send, 201, {"run": len(runs)})
+
+    middleware = IdempotencyMiddleware(slow_app, app.emulator)
+    results: list[httpx.Response] = []
+
+    async def race() -> None:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=middleware), base_url="http://emulator.test"
+        ) as aclient:
+            headers = {**admin.headers, "Idempotency-Key": "in-flight"}
+
+            async def post() -> None:
+                results.append(await aclient.post(PATH, json=ENTERPRISE, headers=headers))
+
+            async with anyio.create_task_group() as group:
+                group.start_soon(post)
+                group.start_soon(post)
+
+    anyio.run(race)
+    assert len(runs) == 1
+    assert [r.json() for r in results] == [{"run": 1}, {"run": 1}]
+    assert sorted(r.headers.get("idempotent-replayed", "no") for r in results) == ["no", "true"]

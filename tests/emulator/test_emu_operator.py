@@ -250,3 +250,22 @@ def test_fault_flags_become_the_starting_configuration(
     )
     assert response.status_code == 500
     assert client.get("/_emulator/faults").json()["error_rate"] == 1.0
+
+
+def test_an_unexpected_exception_is_a_documented_500(
+    app: EmulatorApp,
+    admin: Session,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(app.emulator.platform, "mappings_of_csp", broken)
+    response = admin.get(LIST_PATH)
+    assert response.status_code == 500
+    body = response.json()
+    assert (body["error"], body["code"]) == ("Internal server error", "INTERNAL_ERROR")
+    assert body["requestId"] == response.headers["x-request-id"]
+    assert app.emulator.request_log.entries()[-1]["status"] == 500
+    assert body["requestId"] in caplog.text
