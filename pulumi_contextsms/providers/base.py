@@ -72,7 +72,9 @@ def platform_only_failures(
     """Failures for inputs that belong to the other platform's API."""
     failures = []
     for name, owner in only.items():
-        if owner is not platform and props.get(name) is not None:
+        value = props.get(name)
+        # an unknown value may still resolve to None: check() sees it again at `up`
+        if owner is not platform and value is not None and not is_unknown(value):
             failures.append(
                 CheckFailure(
                     name,

@@ -14,7 +14,7 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, 
 from ..client.errors import ContextSmsError, NotFoundError
 from ..client.models import Enterprise, EnterpriseSpec
 from ..client.settings import Platform
-from ..client.validation import validate_id
+from ..client.validation import validate_email_address, validate_id
 from . import session
 from .adoption import mismatches
 from .base import (
@@ -32,6 +32,7 @@ from .base import (
 
 KIND = "Enterprise"
 CSP_ID = "csp_id"
+EMAIL = "email"
 SPEC_FIELDS = ("name", "contact", "phone_number", "email", "default_mms_selection")
 INPUTS = (*SPEC_FIELDS, CSP_ID, PROFILE, PLATFORM, ADOPT_ID)
 REPLACING = (*SPEC_FIELDS, CSP_ID, PROFILE, PLATFORM)
@@ -72,6 +73,11 @@ class EnterpriseProvider(ContextSmsProvider):
                     )
                 inputs[CSP_ID] = default
         failures += field_failures(EnterpriseSpec, news, SPEC_FIELDS)
+        email = news.get(EMAIL)
+        if isinstance(email, str) and all(f.property != EMAIL for f in failures):
+            # The API stores the normalised address (domain lower-cased): so must the
+            # state, or every refresh would turn into a replacement.
+            inputs[EMAIL] = validate_email_address(email)
         for name in (CSP_ID, ADOPT_ID):
             value = inputs.get(name)
             if value is not None and not is_unknown(value):

@@ -86,7 +86,11 @@ class NumberMappingProvider(ContextSmsProvider):
                         f"{platform.value}, got {app_type!r}",
                     )
                 )
-        failures += field_failures(MappingSpec, inputs, SPEC_FIELDS)
+        spec_failures = field_failures(MappingSpec, inputs, SPEC_FIELDS)
+        if inputs.get(APP_TYPE) is None:
+            # it defaults to the platform's, which the settings failure above hides
+            spec_failures = [f for f in spec_failures if f.property != APP_TYPE]
+        failures += spec_failures
         for name in (ENTERPRISE_ID, ADOPT_ID):
             value = news.get(name)
             if value is None and name == ENTERPRISE_ID:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import subprocess
 import textwrap
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,7 @@ import pytest
 
 from contextsms_emulator import DEMO_CSP_ID, DEMO_PASSWORD, DEMO_USER
 from contextsms_emulator.process import EmulatorProcess
+from pulumi_contextsms.client import ConnectionSettings, ContextSmsClient
 
 REPO = Path(__file__).resolve().parents[2]
 VENV = REPO / ".venv"
@@ -61,19 +65,36 @@ class PulumiProject:
             args.append("--secret")
         self.run(*args)
 
-    def connect(
-        self, emulator: EmulatorProcess, platform: str, *, password_in_config: bool = True
+    def config_all(
+        self,
+        values: Mapping[str, str],
+        *,
+        secrets: Mapping[str, str] | None = None,
+        path: bool = False,
     ) -> None:
-        """Point the stack at `emulator` with the demo account."""
-        base = emulator.webex_api_base if platform == "webex" else emulator.teams_api_base
-        self.config("contextsms:platform", platform)
-        self.config("contextsms:apiBase", base)
-        self.config("contextsms:username", DEMO_USER)
-        self.config("contextsms:cspId", DEMO_CSP_ID)
-        if password_in_config:
-            self.config("contextsms:password", DEMO_PASSWORD, secret=True)
-        else:
+        """Set several config values in one CLI call (`pulumi config set-all`); with
+        `path`, keys are paths into objects (``contextsms:profiles.prod.platform``)."""
+        args = ["config", "set-all"] + (["--path"] if path else [])
+        for key, value in values.items():
+            args += ["--plaintext", f"{key}={value}"]
+        for key, value in (secrets or {}).items():
+            args += ["--secret", f"{key}={value}"]
+        self.run(*args)
+
+    def connect(
+        self,
+        emulator: EmulatorProcess,
+        platform: str,
+        *,
+        password_in_config: bool = True,
+        extra: Mapping[str, str] | None = None,
+    ) -> None:
+        """Point the stack at `emulator` with the demo account (one CLI call), plus any
+        `extra` plain config values."""
+        secrets = {"contextsms:password": DEMO_PASSWORD} if password_in_config else {}
+        if not password_in_config:
             self.env["CONTEXTSMS_PASSWORD"] = DEMO_PASSWORD
+        self.config_all({**connection_config(emulator, platform), **(extra or {})}, secrets=secrets)
 
     def up(self, *extra: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return self.run("up", "--yes", "--skip-preview", *extra, check=check)
@@ -112,6 +133,35 @@ class PulumiProject:
             if value:
                 blobs.append(base64.b64decode(value))
         return blobs
+
+
+def connection_config(emulator: EmulatorProcess, platform: str) -> dict[str, str]:
+    """The plain `contextsms:*` values that point a stack at `emulator` (demo account)."""
+    base = emulator.webex_api_base if platform == "webex" else emulator.teams_api_base
+    return {
+        "contextsms:platform": platform,
+        "contextsms:apiBase": base,
+        "contextsms:username": DEMO_USER,
+        "contextsms:cspId": DEMO_CSP_ID,
+    }
+
+
+def emulator_client(emulator: EmulatorProcess, platform: str) -> ContextSmsClient:
+    """A client of `emulator` as the demo account: "someone else" acting on the API."""
+    base = emulator.webex_api_base if platform == "webex" else emulator.teams_api_base
+    return ContextSmsClient(
+        ConnectionSettings.resolve(
+            platform, api_base=base, username=DEMO_USER, password=DEMO_PASSWORD
+        )
+    )
+
+
+def run_concurrently(*calls: Callable[[], Any]) -> list[Any]:
+    """Run CLI calls (of different stacks) at once; their results in order. The CLI is
+    mostly waiting on processes, so this saves wall time even on two cores."""
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        futures = [pool.submit(call) for call in calls]
+        return [future.result() for future in futures]
 
 
 def write_program(root: Path, source: str, name: str = "contextsms-test") -> None:
@@ -156,7 +206,7 @@ ent = contextsms.Enterprise(
     name=cfg.get("name") or "ABC Marketing Company",
     contact=cfg.get("contact") or "Sarah Johnson",
     phone_number="+15551234567",
-    email="sarah@abcmarketing.com",
+    email=cfg.get("email") or "sarah@abcmarketing.com",
     default_mms_selection=True if webex else None,
 )
 mappings = [
@@ -173,6 +223,60 @@ mappings = [
 pulumi.export("enterprise_id", ent.enterprise_id)
 pulumi.export("mapping_ids", [m.mapping_id for m in mappings])
 """
+
+
+CREATE_PATH = re.compile(r"/enterprise/[^/]+$|/mapping/add/|/csp$")
+
+
+def creates(log: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The create POSTs (enterprises, mappings, CSPs) in a request log."""
+    return [r for r in log if r["method"] == "POST" and CREATE_PATH.search(r["path"])]
+
+
+def faults(log: list[dict[str, Any]]) -> list[str]:
+    """The injected fault kinds in a request log, in order."""
+    return [r["fault"] for r in log if r.get("fault")]
+
+
+# PROGRAM plus every record's identifying fields as outputs, to compare record by record.
+DETAILED_PROGRAM = (
+    PROGRAM
+    + """
+pulumi.export("enterprise", {
+    "enterprise_id": ent.enterprise_id, "name": ent.name, "contact": ent.contact,
+    "phone_number": ent.phone_number, "email": ent.email,
+})
+pulumi.export("mappings", [
+    {"mapping_id": m.mapping_id, "enterprise_id": m.enterprise_id,
+     "phone_number": m.phone_number, "messaging_app_id": m.messaging_app_id}
+    for m in mappings
+])
+"""
+)
+
+
+def record_view(
+    emulator: EmulatorProcess,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """All enterprises (deleted ones too) and live mappings, reduced to the fields that
+    DETAILED_PROGRAM exports, so they compare with `outputs()` directly."""
+    records = emulator.records()
+    enterprise_keys = ("enterprise_id", "name", "contact", "phone_number", "email")
+    mapping_keys = ("mapping_id", "enterprise_id", "phone_number", "messaging_app_id")
+    enterprises = [
+        {**{k: e[k] for k in enterprise_keys}, "deleted": e["deleted"]}
+        for e in records["enterprises"]
+    ]
+    mappings = [{k: m[k] for k in mapping_keys} for m in records["mappings"]]
+    return enterprises, sorted(mappings, key=lambda m: m["mapping_id"])
+
+
+def assert_records_match_outputs(emulator: EmulatorProcess, outputs: dict[str, Any]) -> None:
+    """The emulator holds exactly the stack's records: no duplicate, no orphan, no
+    deleted leftover (the outputs come from DETAILED_PROGRAM)."""
+    enterprises, mappings = record_view(emulator)
+    assert enterprises == [{**outputs["enterprise"], "deleted": False}]
+    assert mappings == sorted(outputs["mappings"], key=lambda m: m["mapping_id"])
 
 
 def live_records(emulator: EmulatorProcess) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

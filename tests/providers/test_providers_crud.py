@@ -1,0 +1,246 @@
+"""create/read/update/delete of each provider against a real emulator, without the engine.
+
+Each test runs the provider methods the way the engine would: check() first, then the
+operation with the checked inputs, and read()/diff() with the recorded outputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from contextsms_emulator import DEMO_CSP_ID, DEMO_PASSWORD, DEMO_USER
+from contextsms_emulator.process import EmulatorProcess
+from pulumi_contextsms.client import ConnectionSettings, ContextSmsClient
+from pulumi_contextsms.client.errors import ContextSmsError
+from pulumi_contextsms.client.models import MappingSpec
+from pulumi_contextsms.providers.csp import CspProvider
+from pulumi_contextsms.providers.enterprise import EnterpriseProvider
+from pulumi_contextsms.providers.mapping import NumberMappingProvider
+
+ENTERPRISE = {
+    "name": "ABC Marketing Company",
+    "contact": "Sarah Johnson",
+    "phone_number": "+15551234567",
+    "email": "sarah@abcmarketing.com",
+}
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[EmulatorProcess]:
+    with EmulatorProcess() as process:
+        yield process
+
+
+@pytest.fixture
+def api(emulator: EmulatorProcess, settings: Callable[..., Any]) -> Callable[[str], None]:
+    """Point the providers at the (reset) emulator for `platform`."""
+    emulator.reset()
+
+    def connect(platform: str) -> None:
+        base = emulator.webex_api_base if platform == "webex" else emulator.teams_api_base
+        account = {"contextsms:username": DEMO_USER, "contextsms:password": DEMO_PASSWORD}
+        settings(platform, api_base=base, **account)
+        emulator.clear_requests()
+
+    return connect
+
+
+def outside_client(emulator: EmulatorProcess, platform: str) -> ContextSmsClient:
+    base = emulator.webex_api_base if platform == "webex" else emulator.teams_api_base
+    settings = ConnectionSettings.resolve(
+        platform, api_base=base, username=DEMO_USER, password=DEMO_PASSWORD
+    )
+    return ContextSmsClient(settings)
+
+
+def checked(provider: Any, props: dict[str, Any]) -> dict[str, Any]:
+    result = provider.check({}, props)
+    assert result.failures == [], [(f.property, f.reason) for f in result.failures]
+    inputs: dict[str, Any] = result.inputs
+    return inputs
+
+
+def writes(emulator: EmulatorProcess) -> list[tuple[str, str, int]]:
+    return [
+        (r["method"], r["path"], r["status"])
+        for r in emulator.requests()
+        if r["method"] != "GET" and "/auth/" not in r["path"]
+    ]
+
+
+@pytest.mark.parametrize("platform", ["webex", "teams"])
+def test_enterprise_create_read_delete_and_delete_again(api, emulator, platform):
+    api(platform)
+    provider = EnterpriseProvider()
+    inputs = checked(provider, dict(ENTERPRISE))
+
+    created = provider.create(inputs)
+
+    assert created.id.startswith("E")
+    assert created.outs["enterprise_id"] == created.id
+    assert created.outs["csp_id"] == DEMO_CSP_ID
+    read = provider.read(created.id, created.outs)
+    assert read.id == created.id
+    assert provider.diff(created.id, read.outs, inputs).changes is False
+
+    provider.delete(created.id, created.outs)
+    assert provider.read(created.id, created.outs).id == ""  # soft-deleted: gone
+    provider.delete(created.id, created.outs)  # already gone: fine
+
+
+def test_refresh_of_an_enterprise_with_a_mixed_case_email_is_no_change(api):
+    # the API stores the normalised address; a refresh must not turn it into a replacement
+    api("webex")
+    provider = EnterpriseProvider()
+    program = {**ENTERPRISE, "email": "Sarah@ABCMarketing.com"}
+    created = provider.create(checked(provider, program))
+
+    refreshed = provider.read(created.id, created.outs)
+
+    assert refreshed.outs["email"] == "Sarah@abcmarketing.com"
+    result = provider.diff(created.id, refreshed.outs, checked(provider, program))
+    assert result.changes is False, result.replaces
+
+
+def test_enterprise_refresh_reports_drift_only_in_inputs_the_program_sets(api, emulator):
+    api("webex")
+    provider = EnterpriseProvider()
+    inputs = checked(provider, dict(ENTERPRISE))  # default_mms_selection unset
+    created = provider.create(inputs)
+
+    read = provider.read(created.id, created.outs)
+
+    assert read.inputs is not None
+    assert read.inputs["default_mms_selection"] is None  # the API's default is not drift
+    assert provider.diff(created.id, read.outs, inputs).changes is False
+
+
+def test_adopting_an_enterprise_checks_it_field_by_field_and_never_writes(api, emulator):
+    api("teams")
+    provider = EnterpriseProvider()
+    existing = provider.create(checked(provider, dict(ENTERPRISE)))
+    emulator.clear_requests()
+
+    wrong = {**ENTERPRISE, "contact": "Jane Roe", "adopt_id": existing.id}
+    with pytest.raises(ContextSmsError) as refused:
+        provider.create(checked(provider, wrong))
+    assert "contact is 'Sarah Johnson' in ContextSMS but 'Jane Roe' in the program" in str(
+        refused.value
+    )
+    with pytest.raises(ContextSmsError, match="Check adopt_id"):
+        provider.create(checked(provider, {**ENTERPRISE, "adopt_id": "E0000099"}))
+
+    adopted = provider.create(checked(provider, {**ENTERPRISE, "adopt_id": existing.id}))
+    assert adopted.id == existing.id
+    assert writes(emulator) == []
+
+
+def test_mapping_refresh_lists_each_enterprise_once_until_a_write(api, emulator):
+    api("webex")
+    enterprises, mappings = EnterpriseProvider(), NumberMappingProvider()
+    ent = enterprises.create(checked(enterprises, dict(ENTERPRISE)))
+    made = [
+        mappings.create(
+            checked(
+                mappings,
+                {
+                    "enterprise_id": ent.id,
+                    "phone_number": f"+1555987000{i}",
+                    "messaging_app_id": f"bot-{i}",
+                },
+            )
+        )
+        for i in range(3)
+    ]
+    emulator.clear_requests()
+
+    reads = [mappings.read(m.id, m.outs) for m in made]
+
+    assert [r.id for r in reads] == [m.id for m in made]
+    listings = [r for r in emulator.requests() if r["path"].endswith(f"/enterprise/{ent.id}")]
+    assert len(listings) == 1
+    mappings.delete(made[0].id, made[0].outs)
+    assert mappings.read(made[0].id, made[0].outs).id == ""  # the write dropped the cache
+
+
+def test_mapping_create_adopts_only_an_identical_leftover(api, emulator):
+    api("webex")
+    enterprises, mappings = EnterpriseProvider(), NumberMappingProvider()
+    ent = enterprises.create(checked(enterprises, dict(ENTERPRISE)))
+    with outside_client(emulator, "webex") as client:
+        leftover = client.create_mapping(
+            ent.id,
+            MappingSpec(
+                phone_number="+15559870000",
+                messaging_app_type="Webex",
+                messaging_app_id="bot-1",
+                mms_enabled=True,
+            ),
+        )
+    program = {"enterprise_id": ent.id, "phone_number": "+15559870000", "mms_enabled": True}
+
+    adopted = mappings.create(checked(mappings, {**program, "messaging_app_id": "bot-1"}))
+    assert adopted.id == leftover.mapping_id
+
+    with pytest.raises(ContextSmsError) as refused:
+        mappings.create(checked(mappings, {**program, "messaging_app_id": "bot-2"}))
+    assert "+15559870000 maps once across ContextSMS" in str(refused.value)
+    assert "adopt_id" in str(refused.value)
+    assert len(emulator.records()["mappings"]) == 1
+
+
+def test_teams_mapping_update_sends_only_the_changed_fields(api, emulator):
+    api("teams")
+    enterprises, mappings = EnterpriseProvider(), NumberMappingProvider()
+    ent = enterprises.create(checked(enterprises, dict(ENTERPRISE)))
+    program = {
+        "enterprise_id": ent.id,
+        "phone_number": "+15559870000",
+        "messaging_app_id": "channel-1",
+        "name": "Front Desk",
+    }
+    made = mappings.create(checked(mappings, program))
+    news = checked(mappings, {**program, "name": "Reception"})
+    assert mappings.diff(made.id, made.outs, news).replaces == []
+    emulator.clear_requests()
+
+    updated = mappings.update(made.id, made.outs, news)
+
+    assert writes(emulator) == [("PUT", f"/api/v2/mapping/{made.id}", 200)]
+    assert updated.outs["name"] == "Reception"
+    assert updated.outs["mapping_id"] == made.id
+    [record] = emulator.records()["mappings"]
+    assert (record["name"], record["messaging_app_id"]) == ("Reception", "channel-1")
+    refreshed = mappings.read(made.id, updated.outs)
+    assert mappings.diff(made.id, refreshed.outs, news).changes is False
+
+
+def test_mappings_of_a_deleted_enterprise_read_as_gone(api):
+    api("teams")
+    enterprises, mappings = EnterpriseProvider(), NumberMappingProvider()
+    ent = enterprises.create(checked(enterprises, dict(ENTERPRISE)))
+    program = {"enterprise_id": ent.id, "phone_number": "+15559870000", "messaging_app_id": "c"}
+    made = mappings.create(checked(mappings, program))
+
+    enterprises.delete(ent.id, ent.outs)
+
+    assert mappings.read(made.id, made.outs).id == ""
+    mappings.delete(made.id, made.outs)  # already gone with its enterprise: fine
+
+
+def test_csp_is_created_then_only_forgotten(api, emulator):
+    api("teams")
+    provider = CspProvider()
+    inputs = checked(provider, {"email": "ops@reseller-inc.com", "name": "Reseller Inc"})
+
+    created = provider.create(inputs)
+
+    assert created.outs["retained_on_delete"] is True
+    assert provider.read(created.id, created.outs).outs == created.outs
+    emulator.clear_requests()
+    provider.delete(created.id, created.outs)
+    assert emulator.requests() == []
+    assert [c["csp_id"] for c in emulator.records()["csps"]] == [created.id]

@@ -1,0 +1,170 @@
+"""diff(): what replaces, what updates in place, and in which order, per record and
+platform. `olds` are the recorded outputs, `news` the checked inputs (as the engine
+passes them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pulumi.output import Unknown
+
+from pulumi_contextsms.providers.csp import CspProvider
+from pulumi_contextsms.providers.enterprise import EnterpriseProvider
+from pulumi_contextsms.providers.mapping import NumberMappingProvider
+
+pytestmark = pytest.mark.usefixtures("no_http")
+
+ENTERPRISE_IN = {
+    "name": "ABC Marketing Company",
+    "contact": "Sarah Johnson",
+    "phone_number": "+15551234567",
+    "email": "sarah@abcmarketing.com",
+    "default_mms_selection": True,
+    "csp_id": "CSP0000001",
+    "profile": None,
+    "platform": "webex",
+    "adopt_id": None,
+}
+ENTERPRISE_OUT = {
+    **ENTERPRISE_IN,
+    "enterprise_id": "E0000001",
+    "created_date": 1_760_000_000_000,
+    "update_date": 1_760_000_000_000,
+}
+WEBEX_MAPPING_IN = {
+    "enterprise_id": "E0000001",
+    "phone_number": "+15559870000",
+    "messaging_app_type": "Webex",
+    "messaging_app_id": "webex-bot-1",
+    "mms_enabled": True,
+    "name": None,
+    "profile": None,
+    "platform": "webex",
+    "adopt_id": None,
+}
+TEAMS_MAPPING_IN = {
+    **WEBEX_MAPPING_IN,
+    "messaging_app_type": "Teams",
+    "messaging_app_id": "teams-channel-1",
+    "mms_enabled": None,
+    "name": "Front Desk",
+    "platform": "teams",
+}
+
+
+def outputs(inputs: dict[str, Any]) -> dict[str, Any]:
+    return {**inputs, "mapping_id": "NTMAP0000001"}
+
+
+def test_unchanged_enterprise_has_no_diff():
+    result = EnterpriseProvider().diff("E0000001", ENTERPRISE_OUT, dict(ENTERPRISE_IN))
+    assert result.changes is False
+    assert result.replaces == []
+    assert result.delete_before_replace is None
+    assert set(result.stables) == {"enterprise_id", "created_date"}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "ABC Marketing Inc"),
+        ("contact", "Jane Roe"),
+        ("phone_number", "+15551234568"),
+        ("email", "jane@abcmarketing.com"),
+        ("default_mms_selection", False),
+        ("csp_id", "CSP0000002"),
+        ("profile", "other"),
+        ("platform", "teams"),
+        ("name", Unknown()),
+    ],
+)
+def test_any_enterprise_change_replaces_it_creating_the_new_one_first(field, value):
+    result = EnterpriseProvider().diff("E0000001", ENTERPRISE_OUT, {**ENTERPRISE_IN, field: value})
+    assert result.changes is True
+    assert result.replaces == [field]
+    assert result.delete_before_replace is False
+    assert result.stables == []
+
+
+@pytest.mark.parametrize(
+    ("provider", "olds", "news"),
+    [
+        (EnterpriseProvider(), ENTERPRISE_OUT, ENTERPRISE_IN),
+        (NumberMappingProvider(), outputs(WEBEX_MAPPING_IN), WEBEX_MAPPING_IN),
+        (NumberMappingProvider(), outputs(TEAMS_MAPPING_IN), TEAMS_MAPPING_IN),
+    ],
+)
+@pytest.mark.parametrize("adopt_id", ["E0000007", "NTMAP0000007", Unknown()])
+def test_setting_or_changing_adopt_id_is_no_change(provider, olds, news, adopt_id):
+    adopted = {**olds, "adopt_id": "E0000001"}
+    for old in (olds, adopted):
+        result = provider.diff("X1", old, {**news, "adopt_id": adopt_id})
+        assert result.changes is False
+        assert result.replaces == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("enterprise_id", "E0000002"),
+        ("enterprise_id", Unknown()),  # its enterprise is being replaced
+        ("phone_number", "+15559870001"),
+        ("messaging_app_id", "webex-bot-2"),
+        ("mms_enabled", False),
+        ("profile", "other"),
+    ],
+)
+def test_any_webex_mapping_change_replaces_it_deleting_the_old_one_first(field, value):
+    olds = outputs(WEBEX_MAPPING_IN)
+    result = NumberMappingProvider().diff("NTMAP0000001", olds, {**WEBEX_MAPPING_IN, field: value})
+    assert result.changes is True
+    assert result.replaces == [field]
+    assert result.delete_before_replace is True
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("phone_number", "+15559870001"),
+        ("messaging_app_id", "teams-channel-2"),
+        ("name", "Reception"),
+        ("name", None),
+        ("name", Unknown()),
+        ("phone_number", Unknown()),
+    ],
+)
+def test_teams_mapping_changes_update_in_place(field, value):
+    olds = outputs(TEAMS_MAPPING_IN)
+    result = NumberMappingProvider().diff("NTMAP0000001", olds, {**TEAMS_MAPPING_IN, field: value})
+    assert result.changes is True
+    assert result.replaces == []
+    assert result.delete_before_replace is None
+    assert result.stables == ["mapping_id"]
+
+
+@pytest.mark.parametrize("value", ["E0000002", Unknown()])
+def test_teams_mapping_moving_enterprise_replaces_it_deleting_first(value):
+    olds = outputs(TEAMS_MAPPING_IN)
+    news = {**TEAMS_MAPPING_IN, "enterprise_id": value, "name": "Reception"}
+    result = NumberMappingProvider().diff("NTMAP0000001", olds, news)
+    assert result.changes is True
+    assert result.replaces == ["enterprise_id"]
+    assert result.delete_before_replace is True
+
+
+def test_unchanged_mappings_have_no_diff():
+    for inputs in (WEBEX_MAPPING_IN, TEAMS_MAPPING_IN):
+        result = NumberMappingProvider().diff("NTMAP0000001", outputs(inputs), dict(inputs))
+        assert result.changes is False
+        assert result.replaces == []
+
+
+def test_any_csp_change_registers_a_new_csp():
+    inputs = {"email": "ops@reseller-inc.com", "name": "Reseller Inc", "platform": "teams"}
+    olds = {**inputs, "csp_id": "CSP0000002", "retained_on_delete": True}
+    assert CspProvider().diff("CSP0000002", olds, dict(inputs)).changes is False
+    result = CspProvider().diff("CSP0000002", olds, {**inputs, "city": "Austin"})
+    assert result.changes is True
+    assert result.replaces == ["city"]
+    assert result.delete_before_replace is False
