@@ -4,10 +4,12 @@ converges with no duplicate."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 from cli_harness import DETAILED_PROGRAM, PULUMI, api_requests, creates
@@ -16,6 +18,31 @@ from reliability_support import assert_live_records_match, report
 from contextsms_emulator.process import EmulatorProcess
 
 pytestmark = pytest.mark.pulumi_cli
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below `pid` (the engine starts each plugin in its own process
+    group, so a group kill would miss them)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, queue = [], [pid]
+    while queue:
+        for child in children.get(queue.pop(), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
+def _kill_tree(pid: int) -> None:
+    """SIGKILL `pid` and everything below it at once, like a machine going down."""
+    for victim in [pid, *_descendants(pid)]:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(victim, signal.SIGKILL)
 
 
 def _wait_for_mappings(emulator: EmulatorProcess, count: int, timeout: float = 120) -> int:
@@ -44,14 +71,12 @@ def test_sigkill_mid_up_then_documented_recovery_converges_without_duplicates(
             env=project.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            start_new_session=True,
         )
         try:
             _wait_for_mappings(emulator, mappings // 3)
         finally:
-            # The whole process group, like a machine going down: the CLI, the language
-            # host, the program and the provider all die at once.
-            os.killpg(crashed.pid, signal.SIGKILL)
+            # The CLI, the language host, the program and the provider die at once.
+            _kill_tree(crashed.pid)
             crashed.wait()
         time.sleep(0.5)  # let in-flight requests land in the emulator
         made_before = len(emulator.records()["mappings"])

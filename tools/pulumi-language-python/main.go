@@ -19,8 +19,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strconv"
+	"sync"
+	"syscall"
 
 	pbempty "google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
@@ -66,6 +70,7 @@ func main() {
 	}
 
 	host := &languageHost{engineAddress: args[0], tracing: *tracing, execPath: execPath}
+	go host.stopOnSignal()
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
 		Init: func(srv *grpc.Server) error {
 			pulumirpc.RegisterLanguageRuntimeServer(srv, host)
@@ -108,6 +113,26 @@ type languageHost struct {
 	engineAddress string
 	tracing       string
 	execPath      string
+
+	mu      sync.Mutex
+	program *os.Process // the running program, if any
+}
+
+// stopOnSignal ends the host, and the program with it, when the engine shuts plugins
+// down (SIGINT to the host's process group, then SIGKILL after 5 s). The program runs
+// in a process group of its own, so it never sees that SIGINT: a program still blocked
+// on a failed deployment would otherwise linger, hold the engine's stdout pipe open and
+// make every failed run wait the engine's full 5 s.
+func (h *languageHost) stopOnSignal() {
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
+	<-signals
+	h.mu.Lock()
+	if h.program != nil {
+		_ = syscall.Kill(-h.program.Pid, syscall.SIGKILL)
+	}
+	h.mu.Unlock()
+	os.Exit(0)
 }
 
 func (h *languageHost) GetPluginInfo(context.Context, *pbempty.Empty) (*pulumirpc.PluginInfo, error) {
@@ -192,8 +217,22 @@ func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 	cmd.Env = env
 	cmd.Stdout = os.Stdout
 	cmd.Stderr = os.Stderr
+	// Its own process group (see stopOnSignal), and killed if this host dies, even by
+	// SIGKILL. Pdeathsig follows the OS thread that started the child: pin it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 
-	runErr := cmd.Run()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if err := cmd.Start(); err != nil {
+		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not run %s: %v", python, err)}, nil
+	}
+	h.mu.Lock()
+	h.program = cmd.Process
+	h.mu.Unlock()
+	runErr := cmd.Wait()
+	h.mu.Lock()
+	h.program = nil
+	h.mu.Unlock()
 
 	var exitErr *exec.ExitError
 	switch {
