@@ -12,7 +12,7 @@ from fastapi.openapi.utils import get_openapi
 from contextsms_emulator import asgi, errors
 from contextsms_emulator.idempotency import IdempotencyMiddleware
 from contextsms_emulator.middleware import EmulatorMiddleware
-from contextsms_emulator.routes import auth, operator, stripe, teams, webex
+from contextsms_emulator.routes import auth, common, operator, stripe, teams, webex
 from contextsms_emulator.settings import Settings
 from contextsms_emulator.state import EmulatorState
 
@@ -43,6 +43,19 @@ _REQUEST_ID_HEADER: Final = {
 }
 
 
+def _errors_are_json(status: str, response: dict[str, Any]) -> None:
+    """Document an error answer as JSON, whatever the operation's success media type.
+
+    FastAPI files an error ``model`` under the route's response class, so on the Teams
+    deletes (``text/plain`` on success) the ErrorResponse was documented as text/plain;
+    every error body is ``application/json``.
+    """
+    content = response.get("content")
+    if status.isdigit() and int(status) >= 400 and content:
+        media = content.get("application/json") or next(iter(content.values()))
+        response["content"] = {"application/json": media}
+
+
 class EmulatorApp(FastAPI):
     """The emulator's FastAPI app; ``emulator`` is its shared state."""
 
@@ -67,8 +80,9 @@ class EmulatorApp(FastAPI):
         for path, operations in schema["paths"].items():
             for method, operation in operations.items():
                 operation["responses"].pop("422", None)
-                for response in operation["responses"].values():
+                for status, response in operation["responses"].items():
                     response.setdefault("headers", {}).update(_REQUEST_ID_HEADER)
+                    _errors_are_json(status, response)
                 if asgi.needs_bearer(path):
                     operation["security"] = [{"bearerAuth": []}]
                     if method == "post":
@@ -95,7 +109,7 @@ def create_app(settings: Settings | None = None) -> EmulatorApp:
     )
     app.emulator = state
     app.state.emulator = state
-    errors.install(app)
+    errors.install(app, common.check_credentials)
     # Hot API routes first: matching is a linear scan of one flat table.
     webex.register(app, state)
     teams.register(app, state)

@@ -11,7 +11,7 @@ FastAPI or Starlette default body ever reaches a client.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Final
 
 from fastapi import FastAPI, Request
@@ -195,36 +195,71 @@ def validation_error(errors: Sequence[Any]) -> ApiError:
 
 # --- handlers -------------------------------------------------------------------------
 
+CredentialsCheck = Callable[[Request], Awaitable[None]]
+"""Raises the ApiError (401/403) a request's credentials earn on its route, if any."""
+
+
+async def _no_check(request: Request) -> None:
+    return None
+
 
 async def _api_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
     return render(exc, request_id_of(request.scope))
 
 
-async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    return render(validation_error(exc.errors()), request_id_of(request.scope))
+async def _credentials_error(request: Request, check: CredentialsCheck) -> ApiError | None:
+    try:
+        await check(request)
+    except ApiError as refusal:
+        return refusal
+    return None
 
 
-async def _http_exception_handler(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StarletteHTTPException)
+def _validation_handler(check: CredentialsCheck) -> Callable[..., Awaitable[JSONResponse]]:
+    async def handle(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        problems = exc.errors()
+        error = None
+        if problems and problems[0].get("type") == "json_invalid":  # decoded before auth
+            error = await _credentials_error(request, check)
+        return render(error or validation_error(problems), request_id_of(request.scope))
+
+    return handle
+
+
+def _http_exception_handler(check: CredentialsCheck) -> Callable[..., Awaitable[JSONResponse]]:
+    async def handle(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        refusal = None
+        if exc.status_code == 400:  # an unreadable body (bad UTF-8), found before auth
+            refusal = await _credentials_error(request, check)
+        return render(refusal or _http_error(request, exc), request_id_of(request.scope))
+
+    return handle
+
+
+def _http_error(request: Request, exc: StarletteHTTPException) -> ApiError:
+    """Starlette's and FastAPI's own HTTP errors, in the documented shape."""
     if exc.status_code == 404:
-        error = not_found(f"No route for {request.method} {request.url.path}")
-    elif exc.status_code == 405:
-        error = ApiError(405, METHOD_NOT_ALLOWED, f"Method {request.method} not allowed")
-        error.headers = dict(exc.headers or {})
-    elif exc.status_code == 401:
-        error = unauthorized()
-    else:
-        error = ApiError(exc.status_code, BAD_REQUEST, str(exc.detail))
-    return render(error, request_id_of(request.scope))
+        return not_found(f"No route for {request.method} {request.url.path}")
+    if exc.status_code == 405:
+        message = f"Method {request.method} not allowed"
+        return ApiError(405, METHOD_NOT_ALLOWED, message, headers=exc.headers)
+    if exc.status_code == 401:
+        return unauthorized()
+    return ApiError(exc.status_code, BAD_REQUEST, str(exc.detail))
 
 
-def install(app: FastAPI) -> None:
-    """Register the handlers that give every error the documented shape."""
+def install(app: FastAPI, check_credentials: CredentialsCheck = _no_check) -> None:
+    """Register the handlers that give every error the documented shape.
+
+    ``check_credentials`` runs before a body error that FastAPI raises ahead of the
+    route's dependencies is reported, so a bad token still answers 401 first.
+    """
     app.add_exception_handler(ApiError, _api_error_handler)
-    app.add_exception_handler(RequestValidationError, _validation_handler)
-    app.add_exception_handler(StarletteHTTPException, _http_exception_handler)
+    app.add_exception_handler(RequestValidationError, _validation_handler(check_credentials))
+    app.add_exception_handler(StarletteHTTPException, _http_exception_handler(check_credentials))
 
 
 _DESCRIPTIONS: Final = {

@@ -56,8 +56,12 @@ def verify(
         raise SignatureError("Unable to extract timestamp from header")
     if not signatures:
         raise SignatureError("No signatures found with expected scheme v1")
-    expected = compute(payload, secret, timestamp)
-    if not any(hmac.compare_digest(expected, candidate) for candidate in signatures):
+    expected = compute(payload, secret, timestamp).encode()
+    # Bytes, not str: compare_digest refuses non-ASCII str, and a header may hold any byte.
+    if not any(
+        hmac.compare_digest(expected, candidate.encode("utf-8", "replace"))
+        for candidate in signatures
+    ):
         raise SignatureError("No signatures found matching the expected signature for payload")
     current = time.time() if now is None else now
     if tolerance and timestamp < current - tolerance:

@@ -19,6 +19,7 @@ from typing import Annotated, Final
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 MAX_TEXT: Final = 255
@@ -72,11 +73,37 @@ def _refuse_null(value: object) -> object:
 E164 = Annotated[
     str,
     AfterValidator(check_e164),
-    Field(description="Phone number in E.164 form", examples=["+15551234567"]),
+    Field(
+        description="Phone number in E.164 form",
+        examples=["+15551234567"],
+        # Documentation only (for generated clients and fuzzers): check_e164 decides,
+        # so a mismatch still answers INVALID_PHONE, never a generic pattern error.
+        json_schema_extra={"pattern": f"^{_E164_SHAPE.pattern}$"},
+    ),
 ]
-Email = Annotated[str, AfterValidator(_check_email), Field(examples=["sarah@abcmarketing.com"])]
+Email = Annotated[
+    str,
+    AfterValidator(_check_email),
+    Field(examples=["sarah@abcmarketing.com"], json_schema_extra={"format": "email"}),
+]
 RequiredText = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_check_not_blank)]
 """A required, non-blank string of at most 255 characters."""
 OptionalText = Annotated[str | None, Field(max_length=MAX_TEXT)]
+
+
+def _not_nullable(schema: JsonDict) -> None:
+    """Document a NotNull field as its value type: it may be left out, never ``null``."""
+    branches = schema.pop("anyOf", None)
+    if isinstance(branches, list):
+        kept = [b for b in branches if not (isinstance(b, dict) and b.get("type") == "null")]
+        if len(kept) == 1 and isinstance(kept[0], dict):
+            schema.update(kept[0])
+        else:
+            schema["anyOf"] = kept
+    schema.pop("default", None)
+
+
 NotNull = BeforeValidator(_refuse_null)
 """For partial updates: a field may be left out, but not sent as ``null``."""
+NotNullSchema = Field(json_schema_extra=_not_nullable)
+"""NotNull's OpenAPI side: ``Annotated[X | None, NotNull, NotNullSchema] = None``."""

@@ -2,14 +2,18 @@
 
 Each is a single dependency reading the Authorization header itself (verified tokens are
 cached), because every extra level of FastAPI dependency resolution costs on every
-request. As dependencies they still run before the body is validated, so a request
-without a valid token is a 401 (and a read-only caller's write a 403) whatever its body.
-The OpenAPI security requirement they imply is added by ``EmulatorApp.openapi``.
+request. As dependencies they run before the body is validated, so a request without a
+valid token is a 401 (and a read-only caller's write a 403) whatever its body. FastAPI
+decodes the JSON body *before* any dependency, though, so an undecodable body would
+answer 400 first; :func:`check_credentials` lets the error handlers run these guards
+before reporting such a body. The OpenAPI security requirement they imply is added by
+``EmulatorApp.openapi``.
 """
 
 from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Any
+from weakref import WeakSet
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -21,6 +25,9 @@ from contextsms_emulator.state import EmulatorState
 
 CallerDependency = Callable[[Request], Awaitable[Caller]]
 
+_GUARDS: WeakSet[CallerDependency] = WeakSet()
+"""Every dependency made below: the ones :func:`check_credentials` may run."""
+
 
 def caller_dependency(state: EmulatorState) -> CallerDependency:
     """A dependency yielding the authenticated caller (401 otherwise)."""
@@ -28,6 +35,7 @@ def caller_dependency(state: EmulatorState) -> CallerDependency:
     async def current_caller(request: Request) -> Caller:
         return state.authenticate(asgi.bearer_token(request.scope))
 
+    _GUARDS.add(current_caller)
     return current_caller
 
 
@@ -40,9 +48,22 @@ def writer_dependency(state: EmulatorState) -> Callable[[str], CallerDependency]
             Platform.require_write(who, action)
             return who
 
+        _GUARDS.add(current_writer)
         return current_writer
 
     return writer
+
+
+async def check_credentials(request: Request) -> None:
+    """Run the matched route's auth dependencies; raise their 401/403 ``ApiError``.
+
+    For the error handlers of failures FastAPI detects before any dependency runs (an
+    undecodable JSON body), so the documented order holds: token, role, then body.
+    """
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    for dependency in getattr(dependant, "dependencies", ()):
+        if dependency.call in _GUARDS:
+            await dependency.call(request)
 
 
 def json(content: Any, status: int = 200) -> JSONResponse:

@@ -15,6 +15,8 @@ from contextsms_emulator.state import EmulatorState
 PREFIX = "/api/v1"
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 100
+MAX_PAGE = 2**31 - 1
+"""Spring's page is a Java int; a larger one also overflowed SQLite's OFFSET (a 500)."""
 
 
 def register(app: FastAPI, state: EmulatorState) -> None:
@@ -113,7 +115,9 @@ def register(app: FastAPI, state: EmulatorState) -> None:
     async def csp_mappings(
         cspId: str,
         who: Annotated[Caller, Depends(caller)],
-        page: Annotated[int, Query(ge=0, description="0-based page number")] = 0,
+        page: Annotated[
+            int, Query(ge=0, le=MAX_PAGE, description="0-based page number (max 2^31-1)")
+        ] = 0,
         size: Annotated[
             int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size (max 1000)")
         ] = DEFAULT_PAGE_SIZE,

@@ -8,7 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class OperatorModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Strict JSON types, as the API's bodies: ``true`` is not a latency, ``"5"`` no count."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class FaultSettings(OperatorModel):

@@ -9,7 +9,14 @@ from pydantic_core import PydanticCustomError
 
 from contextsms_emulator.records import Branding, Csp, Enterprise, Mapping
 from contextsms_emulator.schemas.base import RequestModel, ResponseModel
-from contextsms_emulator.validation import E164, Email, NotNull, OptionalText, RequiredText
+from contextsms_emulator.validation import (
+    E164,
+    Email,
+    NotNull,
+    NotNullSchema,
+    OptionalText,
+    RequiredText,
+)
 
 BoundedText = Annotated[str, Field(max_length=255)]
 
@@ -90,9 +97,9 @@ class MappingCreate(RequestModel):
 class MappingUpdate(RequestModel):
     """Partial update: only the fields sent change; at least one must be sent."""
 
-    phone_number: Annotated[E164 | None, NotNull] = None
-    messaging_app_id: Annotated[RequiredText | None, NotNull] = None
-    messaging_app_type: Annotated[Literal["Teams"] | None, NotNull] = None
+    phone_number: Annotated[E164 | None, NotNull, NotNullSchema] = None
+    messaging_app_id: Annotated[RequiredText | None, NotNull, NotNullSchema] = None
+    messaging_app_type: Annotated[Literal["Teams"] | None, NotNull, NotNullSchema] = None
     name: OptionalText = None
 
     @model_validator(mode="after")
