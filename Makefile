@@ -8,3 +8,11 @@ test:  ## the whole test suite, including the real Pulumi CLI (sets everything u
 
 lint:  ## ruff, ruff format, mypy (strict for the packages), go vet
 	scripts/lint.sh
+
+.PHONY: bench
+bench:  ## performance benchmark: real CLI vs a do-nothing provider, emulator load (make bench N=500)
+	scripts/bench.sh
+
+.PHONY: reliability
+reliability:  ## the long reliability variants (soak, crash, token lifetime); figures to bench/results/reliability.jsonl
+	scripts/reliability.sh
