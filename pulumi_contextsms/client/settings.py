@@ -22,6 +22,7 @@ The same checks run when `ConnectionSettings` is constructed directly.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 from collections.abc import Mapping
@@ -124,7 +125,9 @@ DEFAULT_WRITE_TIMEOUT = 30.0
 DEFAULT_POOL_TIMEOUT = 10.0
 
 
+@functools.cache
 def _user_agent() -> str:
+    """Read once: the metadata lookup costs ~1 ms, paid by every check() otherwise."""
     try:
         version = metadata.version("pulumi-contextsms")
     except metadata.PackageNotFoundError:  # pragma: no cover - source checkout
