@@ -134,8 +134,6 @@ class ContextSmsProvider(ResourceProvider):
         if is_unknown(profile):
             return None, []
         try:
-            settings = session.settings()
-            settings.connection(profile)
-            return settings.platform(profile), []
+            return session.connection(profile).platform, []
         except ConfigurationError as exc:
             return None, [CheckFailure(PROFILE, str(exc))]

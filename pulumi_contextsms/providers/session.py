@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import threading
 
-from ..client import ContextSmsClient
+from ..client import ConnectionSettings, ContextSmsClient
 from ..client.errors import ConfigurationError
 from ..config import StackSettings
 
 _lock = threading.Lock()
 _settings: StackSettings | None = None
+_connections: dict[str | None, ConnectionSettings] = {}
 _clients: dict[str | None, ContextSmsClient] = {}
 
 
@@ -33,6 +34,7 @@ def configure(settings: StackSettings) -> None:
         for client in _clients.values():
             client.close()
         _clients.clear()
+        _connections.clear()
 
 
 def settings() -> StackSettings:
@@ -44,15 +46,27 @@ def settings() -> StackSettings:
     return _settings
 
 
+def connection(profile: str | None) -> ConnectionSettings:
+    """The checked connection for `profile`, resolved once per settings: check() of
+    every resource asks for it, and so does the client."""
+    with _lock:
+        existing = _connections.get(profile)
+    if existing is None:
+        existing = settings().connection(profile)  # raises ConfigurationError
+        with _lock:
+            _connections[profile] = existing
+    return existing
+
+
 def client(profile: str | None) -> ContextSmsClient:
     """The shared client for `profile`, built on first use."""
     with _lock:
         existing = _clients.get(profile)
         if existing is not None:
             return existing
-    connection = settings().connection(profile)
+    resolved = connection(profile)
     with _lock:
         existing = _clients.get(profile)
         if existing is None:
-            existing = _clients[profile] = ContextSmsClient(connection)
+            existing = _clients[profile] = ContextSmsClient(resolved)
         return existing
