@@ -34,6 +34,4 @@ billing = contextsms.NumberMapping(
 
 pulumi.export("enterprise_id", sunshine.enterprise_id)
 pulumi.export("mapping_ids", [front_desk.mapping_id, billing.mapping_id])
-pulumi.export(
-    "front_desk_lookup", contextsms.get_mapping_by_app_id(front_desk.messaging_app_id)
-)
+pulumi.export("front_desk_lookup", contextsms.get_mapping_by_app_id(front_desk.messaging_app_id))
