@@ -8,7 +8,7 @@ snake_case keys, so they can be exported.
 
 from __future__ import annotations
 
-import threading
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -17,20 +17,21 @@ from pulumi.runtime.config import get_config
 
 from .client import ContextSmsClient
 from .config import StackSettings
+from .providers import session
 
 T = TypeVar("T")
 
-_lock = threading.Lock()
-_clients: dict[str | None, ContextSmsClient] = {}
+
+@functools.cache
+def _configure_session() -> None:
+    """The program's stack config, read once: lookups then share the session's
+    per-profile clients, exactly as the provider process does."""
+    session.configure(StackSettings.from_config(get_config))
 
 
 def _client(profile: str | None) -> ContextSmsClient:
-    with _lock:
-        client = _clients.get(profile)
-        if client is None:
-            settings = StackSettings.from_config(get_config)
-            client = _clients[profile] = ContextSmsClient(settings.connection(profile))
-        return client
+    _configure_session()
+    return session.client(profile)
 
 
 def _lookup(
