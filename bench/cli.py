@@ -62,7 +62,8 @@ class Workspace:
         env.update(
             PATH=f"{VENV / 'bin'}{os.pathsep}{env.get('PATH', '')}",
             PYTHONPATH=str(REPO),
-            PULUMI_BACKEND_URL=f"file://{root / 'state'}",
+            # metadata=skip: no non-atomic `.attrs` sidecars (README, "Reliability")
+            PULUMI_BACKEND_URL=f"file://{root / 'state'}?metadata=skip",
             PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,
             PULUMI_HOME=str(root / "pulumi-home"),
             PULUMI_SKIP_UPDATE_CHECK="true",

@@ -13,7 +13,9 @@ source scripts/pulumi-env.sh
 demo_dir=${CONTEXTSMS_DEMO_DIR:-$PWD/.demo}
 port=${CONTEXTSMS_DEMO_PORT:-18765}
 mkdir -p "$demo_dir/state"
-export PULUMI_BACKEND_URL="file://$demo_dir/state"
+# metadata=skip: the file backend then writes no `.attrs` sidecars, whose non-atomic
+# writes can leave a stack unreadable after a crash (README, "Reliability").
+export PULUMI_BACKEND_URL="file://$demo_dir/state?metadata=skip"
 export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE-contextsms-demo}
 export PULUMI_HOME="$demo_dir/pulumi-home"
 

@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_harness import PASSPHRASE, VENV, PulumiProject, require_cli, write_program
+from cli_harness import (
+    PASSPHRASE,
+    VENV,
+    PulumiProject,
+    file_backend,
+    require_cli,
+    write_program,
+)
 
 from contextsms_emulator.process import EmulatorProcess
 
@@ -25,7 +32,7 @@ def pulumi_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CONTEXTSMS_", "PULUMI_"))}
     env.update(
         PATH=f"{VENV / 'bin'}{os.pathsep}{env.get('PATH', '')}",
-        PULUMI_BACKEND_URL=f"file://{state}",
+        PULUMI_BACKEND_URL=file_backend(state),
         PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,
         PULUMI_HOME=str(home),
         PULUMI_SKIP_UPDATE_CHECK="true",

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_harness import DETAILED_PROGRAM, PULUMI, api_requests, creates
+from cli_harness import DETAILED_PROGRAM, PULUMI, api_requests, creates, file_backend_root
 from reliability_support import assert_live_records_match, report
 
 from contextsms_emulator.process import EmulatorProcess
@@ -99,3 +99,43 @@ def test_sigkill_mid_up_then_documented_recovery_converges_without_duplicates(
             adopted_after_409=sum(1 for r in log if r["status"] == 409),
         )
         project.destroy()
+
+
+def test_the_harness_backend_leaves_no_non_atomic_sidecar_for_a_crash_to_truncate(
+    project_factory, emulator, pulumi_env
+):
+    project = project_factory(DETAILED_PROGRAM)
+    project.connect(emulator, "webex", extra={"test:mappings": "2"})
+    project.up()
+    state = file_backend_root(pulumi_env["PULUMI_BACKEND_URL"])
+    assert sorted(p.name for p in state.rglob("*.attrs")) == []
+    assert (state / ".pulumi" / "stacks").exists()
+
+
+def test_documented_recovery_from_a_sidecar_truncated_by_a_crash_on_the_default_backend(
+    project_factory, emulator, pulumi_env
+):
+    """On a plain `file://` backend a crash can leave `<stack>.json.attrs` empty; the
+    README's recovery (delete the empty sidecars) brings the stack back intact."""
+    state = file_backend_root(pulumi_env["PULUMI_BACKEND_URL"])
+    pulumi_env["PULUMI_BACKEND_URL"] = f"file://{state}"
+    project = project_factory(DETAILED_PROGRAM)
+    project.connect(emulator, "webex", extra={"test:mappings": "2"})
+    project.up()
+    before = project.outputs()
+    (sidecar,) = state.rglob(f"stacks/*/{project.stack}.json.attrs")
+    sidecar.write_bytes(b"")  # what a SIGKILL between truncate and write leaves
+
+    broken = project.run("cancel", "--yes", check=False)
+    assert broken.returncode != 0
+    assert "failed to load checkpoint: EOF" in broken.stderr
+
+    # the README's command, verbatim
+    subprocess.run(
+        ["find", str(state / ".pulumi"), "-name", "*.attrs", "-empty", "-delete"], check=True
+    )
+    project.run("cancel", "--yes")
+    assert project.outputs() == before
+    emulator.clear_requests()
+    project.preview("--expect-no-changes")
+    assert_live_records_match(emulator, before)

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_harness import PROGRAM
+from cli_harness import PROGRAM, file_backend_root
 
 from contextsms_emulator import DEMO_PASSWORD
 
@@ -20,7 +20,7 @@ PICKLE_SIZE_WHEN_WRITTEN = 79  # bytes: a reference to the provider class, nothi
 
 
 def _state_files(env: dict[str, str]) -> list[Path]:
-    root = Path(env["PULUMI_BACKEND_URL"].removeprefix("file://"))
+    root = file_backend_root(env["PULUMI_BACKEND_URL"])
     return [path for path in root.rglob("*") if path.is_file()]
 
 
