@@ -84,6 +84,9 @@ class StackSettings:
     values: Mapping[str, str] = field(repr=False)
     profiles: Mapping[str, Mapping[str, str]] = field(repr=False)
     environ: Mapping[str, str] = field(repr=False)
+    # A malformed contextsms:profiles, kept rather than raised: configure() has no
+    # resource to blame, check() reports it on each resource's `profile`.
+    profiles_error: str | None = None
 
     @classmethod
     def from_config(
@@ -96,11 +99,16 @@ class StackSettings:
             for name in SETTING_ENV_VARS
             if (text := _text(get(f"{NAMESPACE}:{name}"))) is not None
         }
-        profiles = _parse_profiles(get(PROFILES_KEY))
         env = dict(os.environ if environ is None else environ)
+        try:
+            profiles = _parse_profiles(get(PROFILES_KEY))
+        except ConfigurationError as exc:
+            return cls(values=values, profiles={}, environ=env, profiles_error=str(exc))
         return cls(values=values, profiles=profiles, environ=env)
 
     def _lookup(self, name: str, profile: str | None) -> str | None:
+        if self.profiles_error is not None:
+            raise ConfigurationError(self.profiles_error, key=PROFILES_KEY)
         if profile is not None:
             if profile not in self.profiles:
                 known = ", ".join(sorted(self.profiles)) or "none are defined"

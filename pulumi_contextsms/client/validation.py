@@ -43,6 +43,7 @@ __all__ = [
 
 E164_PATTERN = re.compile(r"^\+[1-9]\d{1,14}$")
 MAX_TEXT_LENGTH = 255
+_CHECK_DIGITS = "check the country code and the digits (for example +15551234567)"
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@-]{0,254}$")
 
 
@@ -62,11 +63,16 @@ def validate_e164(value: str, *, assigned_only: bool = False) -> str:
     try:
         parsed = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException as exc:
-        raise InvalidInputError(f"{value!r} is not a valid phone number ({exc})") from None
+        raise InvalidInputError(
+            f"{value!r} is not a valid phone number ({exc}); {_CHECK_DIGITS}"
+        ) from None
     if not phonenumbers.is_possible_number(parsed):
-        raise InvalidInputError(f"{value!r} is not a possible phone number for its country code")
+        raise InvalidInputError(
+            f"{value!r} is not a possible phone number for its country code (wrong length); "
+            f"{_CHECK_DIGITS}"
+        )
     if assigned_only and not phonenumbers.is_valid_number(parsed):
-        raise InvalidInputError(f"{value!r} is not an assigned phone number")
+        raise InvalidInputError(f"{value!r} is not an assigned phone number; {_CHECK_DIGITS}")
     formatted = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     if formatted != value:
         raise InvalidInputError(f"{value!r} is not in canonical E.164 form (expected {formatted})")
@@ -101,7 +107,7 @@ class E164PhoneNumber(PhoneNumber):
 
 def _not_blank(value: str) -> str:
     if not value.strip():
-        raise ValueError("must not be blank")
+        raise ValueError("must not be blank; give it a non-empty value")
     return value
 
 

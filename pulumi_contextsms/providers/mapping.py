@@ -94,7 +94,13 @@ class NumberMappingProvider(ContextSmsProvider):
         for name in (ENTERPRISE_ID, ADOPT_ID):
             value = news.get(name)
             if value is None and name == ENTERPRISE_ID:
-                failures.append(CheckFailure(name, "enterprise_id is required"))
+                failures.append(
+                    CheckFailure(
+                        name,
+                        "enterprise_id is required: pass enterprise_id=... "
+                        "(for example an Enterprise's enterprise_id output)",
+                    )
+                )
             elif value is not None and not is_unknown(value):
                 try:
                     validate_id(value, name)

@@ -43,8 +43,38 @@ class Csp(pulumi.dynamic.Resource, module="contextsms", name="Csp"):
     def __init__(
         self,
         resource_name: str,
-        args: CspArgs,
+        args: CspArgs | None = None,
         opts: pulumi.ResourceOptions | None = None,
+        *,
+        email: pulumi.Input[str] | None = None,
+        name: pulumi.Input[str] | None = None,
+        carrier: pulumi.Input[str] | None = None,
+        house_number: pulumi.Input[str] | None = None,
+        street_name: pulumi.Input[str] | None = None,
+        city: pulumi.Input[str] | None = None,
+        state_code: pulumi.Input[str] | None = None,
+        zip: pulumi.Input[str] | None = None,
+        country: pulumi.Input[str] | None = None,
+        location_id: pulumi.Input[str] | None = None,
+        sub_account_id: pulumi.Input[str] | None = None,
+        authorizing_person_name: pulumi.Input[str] | None = None,
+        profile: str | None = None,
     ) -> None:
+        if args is None:
+            args = CspArgs(
+                email=email,
+                name=name,
+                carrier=carrier,
+                house_number=house_number,
+                street_name=street_name,
+                city=city,
+                state_code=state_code,
+                zip=zip,
+                country=country,
+                location_id=location_id,
+                sub_account_id=sub_account_id,
+                authorizing_person_name=authorizing_person_name,
+                profile=profile,
+            )
         outputs = ("csp_id", "platform", "retained_on_delete")
         super().__init__(CspProvider(), resource_name, props_of(args, outputs), opts)

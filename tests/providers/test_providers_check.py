@@ -48,7 +48,7 @@ def test_valid_enterprise_passes_and_gets_platform_and_default_csp(settings):
     ("field", "value", "reason"),
     [
         ("name", "", "name: String should have at least 1 character"),
-        ("name", "   ", "name: must not be blank"),
+        ("name", "   ", "name: must not be blank; give it a non-empty value"),
         ("contact", "x" * 256, "contact: String should have at most 255 characters"),
         ("phone_number", "5551234567", "is not an E.164 phone number"),
         ("phone_number", "+1 555 123 4567", "is not an E.164 phone number"),
@@ -70,7 +70,8 @@ def test_bad_enterprise_input_fails_on_its_own_property(settings, field, value, 
 def test_missing_required_enterprise_input_is_named(settings, field):
     settings("webex")
     props = {k: v for k, v in ENTERPRISE.items() if k != field}
-    assert failures(EnterpriseProvider().check({}, props)) == {field: f"{field} is required"}
+    found = failures(EnterpriseProvider().check({}, props))
+    assert found == {field: f"{field} is required: pass {field}=..."}
 
 
 def test_every_bad_enterprise_input_is_reported_at_once(settings):
@@ -166,7 +167,9 @@ def test_bad_mapping_input_fails_on_its_own_property(settings, platform, field, 
 def test_missing_required_mapping_input_is_named(settings, field):
     settings("teams")
     props = {k: v for k, v in MAPPING.items() if k != field}
-    assert failures(NumberMappingProvider().check({}, props)) == {field: f"{field} is required"}
+    found = failures(NumberMappingProvider().check({}, props))
+    assert list(found) == [field]
+    assert found[field].startswith(f"{field} is required: pass {field}=...")
 
 
 def test_unknown_mapping_inputs_are_not_reported(settings):
@@ -202,7 +205,7 @@ def test_bad_csp_inputs_are_named(settings):
     settings("teams")
     found = failures(CspProvider().check({}, {"email": "nope", "zip": ""}))
     assert set(found) == {"email", "name", "zip"}
-    assert found["name"] == "name is required"
+    assert found["name"] == "name is required: pass name=..."
 
 
 # --- settings ---------------------------------------------------------------------------
@@ -248,3 +251,19 @@ def test_profiles_pick_their_own_platform_and_an_unknown_profile_is_named(settin
     found = failures(NumberMappingProvider().check({}, {**MAPPING, "profile": "staging"}))
     assert list(found) == ["profile"]
     assert "profile 'staging' is not defined in contextsms:profiles (bots)" in found["profile"]
+
+
+@pytest.mark.parametrize(
+    ("profiles", "says"),
+    [
+        ("prod=teams", "contextsms:profiles must be an object of named connections"),
+        ({"prod": "teams"}, "contextsms:profiles must map profile names to objects"),
+        ({"prod": {"region": "eu"}}, "contextsms:profiles.prod has unknown keys region"),
+    ],
+)
+def test_malformed_profiles_fail_check_of_every_resource_not_configure(settings, profiles, says):
+    settings("teams", **{"contextsms:profiles": profiles})  # configure() does not raise
+    for provider, props in ((EnterpriseProvider(), ENTERPRISE), (NumberMappingProvider(), MAPPING)):
+        found = failures(provider.check({}, dict(props)))
+        assert list(found) == ["profile"]
+        assert says in found["profile"]
