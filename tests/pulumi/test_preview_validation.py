@@ -1,4 +1,6 @@
-"""Bad inputs and bad settings fail at `pulumi preview`, field by field, before any HTTP.
+"""A resource with several bad inputs has all of them reported by one `pulumi preview`,
+field by field, before any HTTP. (Each invalid input and setting on its own, counted:
+test_rel_bad_input.py.)
 
 The engine stops a deployment at the first resource whose check() fails (its step
 generator bails on an invalid resource), so one preview reports the failures of one
@@ -49,24 +51,6 @@ if case == "webex-mapping":
         messaging_app_type="Teams",           # this stack is webex
         name="Front desk",                    # Teams only
     )
-if case == "profile":
-    contextsms.Enterprise(
-        "bad-profile",
-        name="ABC Marketing Company", contact="Sarah Johnson",
-        phone_number="+15551234567", email="sarah@abcmarketing.com",
-        profile="staging",                    # not in contextsms:profiles
-    )
-if case == "valid-enterprise":
-    contextsms.Enterprise(
-        "fine",
-        name="ABC Marketing Company", contact="Sarah Johnson",
-        phone_number="+15551234567", email="sarah@abcmarketing.com",
-    )
-if case == "valid-mapping":  # messaging_app_type left to its platform default
-    contextsms.NumberMapping(
-        "fine-mapping", enterprise_id="E0000001", phone_number="+15559870000",
-        messaging_app_id="teams-channel-1",
-    )
 """
 
 # case -> (stack platform, the (resource, property) pairs its preview must name, exactly)
@@ -94,7 +78,6 @@ FIELD_CASES = {
         "webex",
         {("bad-webex-mapping", "messaging_app_type"), ("bad-webex-mapping", "name")},
     ),
-    "profile": ("teams", {("bad-profile", "profile")}),
 }
 
 FAILURE = re.compile(r"resource '([\w-]+)': property (\w+) value \{")
@@ -104,19 +87,14 @@ def named_failures(text: str) -> set[tuple[str, str]]:
     return set(FAILURE.findall(text))
 
 
-def test_preview_names_every_bad_field_and_bad_setting_without_any_request(
+def test_preview_names_every_bad_field_of_a_resource_at_once_without_any_request(
     project_factory, emulator
 ):
-    teams = connection_config(emulator, "teams")
     password = {"contextsms:password": DEMO_PASSWORD}
     stacks = {
         case: ({**connection_config(emulator, platform), "test:case": case}, password)
         for case, (platform, _) in FIELD_CASES.items()
     }
-    # settings errors: a valid program, a bad connection (the fixture strips CONTEXTSMS_*)
-    stacks["no-password"] = ({**teams, "test:case": "valid-mapping"}, {})
-    http_base = {"contextsms:apiBase": "http://contextsms.example.com/api/v2"}
-    stacks["plain-http"] = ({**teams, **http_base, "test:case": "valid-enterprise"}, password)
     projects = {stack: project_factory(INVALID_PROGRAM, stack=stack) for stack in stacks}
     run_concurrently(
         *(
@@ -154,19 +132,6 @@ def test_preview_names_every_bad_field_and_bad_setting_without_any_request(
     text = outputs["webex-mapping"]
     assert "messaging_app_type must be 'Webex' on contextsms:platform=webex" in text
     assert "name belongs to the teams API" in text
-    assert "profile 'staging' is not defined in contextsms:profiles" in outputs["profile"]
-
-    # connection settings fail on the resource's "profile" property, naming the key, and
-    # nothing else: not the inputs that default from the settings (messaging_app_type)
-    assert named_failures(outputs["no-password"]) == {("fine-mapping", "profile")}
-    assert "contextsms:password is not set" in outputs["no-password"]
-    assert "CONTEXTSMS_PASSWORD" in outputs["no-password"]
-    assert named_failures(outputs["plain-http"]) == {("fine", "profile")}
-    assert (
-        "contextsms:apiBase uses plain http:// with the non-loopback host "
-        "'contextsms.example.com'" in outputs["plain-http"]
-    )
-    assert DEMO_PASSWORD not in outputs["plain-http"]
 
     # nothing was sent: no login, no read, no write
     assert api_requests(emulator) == []
