@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import secret_scan
 
 from contextsms_emulator import DEMO_CSP_ID, DEMO_PASSWORD, DEMO_USER
 from contextsms_emulator.process import EmulatorProcess
@@ -64,6 +65,8 @@ class PulumiProject:
             text=True,
             timeout=timeout,
         )
+        secret_scan.register_password(self.env.get("CONTEXTSMS_PASSWORD", ""))
+        secret_scan.record_cli_run(args, result.stdout + result.stderr)
         if check and result.returncode != 0:
             raise AssertionError(
                 f"pulumi {' '.join(args)} exited {result.returncode}\n"
@@ -90,6 +93,7 @@ class PulumiProject:
         for key, value in values.items():
             args += ["--plaintext", f"{key}={value}"]
         for key, value in (secrets or {}).items():
+            secret_scan.register_password(value)
             args += ["--secret", f"{key}={value}"]
         self.run(*args)
 

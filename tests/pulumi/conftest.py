@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import secret_scan
 from cli_harness import (
     PASSPHRASE,
     VENV,
@@ -17,15 +19,29 @@ from cli_harness import (
     require_cli,
     write_program,
 )
+from reliability_support import REPORT_ENV, report
 
+from contextsms_emulator import DEMO_PASSWORD
 from contextsms_emulator.process import EmulatorProcess
 
 
 @pytest.fixture
-def pulumi_env(tmp_path: Path) -> Iterator[dict[str, str]]:
+def pulumi_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     """The CLI's environment for one test: its own local state backend and PULUMI_HOME,
-    offline, and no CONTEXTSMS_* or PULUMI_* variable leaking in from the caller."""
+    offline, and no CONTEXTSMS_* or PULUMI_* variable leaking in from the caller.
+
+    Afterwards, everything the test produced is scanned for secrets (`secret_scan`)."""
     require_cli()
+    secret_scan.start_test()
+    secret_scan.register_password(DEMO_PASSWORD)
+    stop = EmulatorProcess.stop
+
+    def stop_and_keep_log(self: EmulatorProcess) -> None:
+        calls = [json.dumps(call) for call in self.requests()] if self.running else []
+        stop(self)
+        secret_scan.record_emulator_output([*calls, *self.output])
+
+    monkeypatch.setattr(EmulatorProcess, "stop", stop_and_keep_log)
     state = tmp_path / "state"
     state.mkdir()
     home = tmp_path / "pulumi-home"
@@ -40,7 +56,9 @@ def pulumi_env(tmp_path: Path) -> Iterator[dict[str, str]]:
         PYTHONUNBUFFERED="1",
     )
     yield env
+    findings = secret_scan.finish_test(tmp_path)
     shutil.rmtree(home, ignore_errors=True)
+    assert findings == [], "secrets leaked:\n" + "\n".join(findings)
 
 
 @pytest.fixture
@@ -59,6 +77,29 @@ def project_factory(tmp_path: Path, pulumi_env: dict[str, str]) -> Any:
 
 
 @pytest.fixture
-def emulator() -> Iterator[EmulatorProcess]:
+def emulator(pulumi_env: dict[str, str]) -> Iterator[EmulatorProcess]:
+    """An emulator per test; set up after (so stopped before) the secrets scan."""
     with EmulatorProcess() as process:
         yield process
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    totals = secret_scan.TOTALS
+    if not totals.tests:
+        return
+    terminalreporter.write_line(
+        f"secrets scan: {totals.tests} tests, {totals.files} files "
+        f"({totals.bytes / 1e6:.1f} MB), {totals.cli_runs} CLI runs, "
+        f"{totals.emulator_lines} emulator log lines and calls: {len(totals.findings)} findings"
+    )
+    if not os.environ.get(REPORT_ENV):
+        return
+    report(
+        "secrets_scan",
+        tests=totals.tests,
+        files=totals.files,
+        megabytes=round(totals.bytes / 1e6, 1),
+        cli_runs=totals.cli_runs,
+        emulator_log_lines=totals.emulator_lines,
+        findings=len(totals.findings),
+    )

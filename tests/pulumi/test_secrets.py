@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jwt
 import pytest
+import secret_scan
 from cli_harness import PROGRAM, file_backend_root
 
 from contextsms_emulator import DEMO_PASSWORD
@@ -78,3 +80,25 @@ def test_password_from_the_environment_never_reaches_the_state(project_factory, 
     assert len([r for r in resources if r["type"].startswith("pulumi-python:dynamic/")]) == 2
     for path in _state_files(project.env):
         assert DEMO_PASSWORD not in path.read_text(errors="replace"), path
+
+
+def test_the_secrets_scan_finds_a_password_or_token_wherever_it_is_planted(tmp_path):
+    token = jwt.encode({"sub": "demo", "type": "refresh"}, "k" * 32, algorithm="HS256")
+    (tmp_path / "state").mkdir()
+    (tmp_path / "state" / "stack.json").write_text('{"password": "s3cret-pw"}')
+    (tmp_path / "home.log").write_text(f"Bearer {token}")
+    runs = [
+        (("up",), f"error: login failed for s3cret-pw with {token}"),
+        (("stack", "export", "--show-secrets"), "s3cret-pw"),  # asked to reveal: allowed
+    ]
+
+    findings, files, _ = secret_scan.scan(tmp_path, {"s3cret-pw"}, runs, [f"auth {token}"])
+
+    assert files == 2
+    assert sorted(f.split(":")[0] for f in findings) == [
+        "home.log",
+        "output of `pulumi up`",
+        "output of `pulumi up`",
+        "state/stack.json",
+        "the emulator's log",
+    ]
