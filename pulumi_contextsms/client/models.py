@@ -76,7 +76,11 @@ def _epoch_ms(value: Any) -> Any:
 
 class _Record(BaseModel):
     model_config = ConfigDict(
-        extra="allow", populate_by_name=True, alias_generator=to_camel, frozen=True
+        extra="allow",
+        populate_by_name=True,
+        alias_generator=to_camel,
+        frozen=True,
+        defer_build=True,
     )
 
 
@@ -158,7 +162,11 @@ class AuthTokens(BaseModel):
     """A login or refresh response. Tokens are `SecretStr`; unknown fields are dropped."""
 
     model_config = ConfigDict(
-        extra="ignore", populate_by_name=True, alias_generator=to_camel, frozen=True
+        extra="ignore",
+        populate_by_name=True,
+        alias_generator=to_camel,
+        frozen=True,
+        defer_build=True,
     )
 
     access_token: SecretStr
@@ -199,7 +207,7 @@ class AuthTokens(BaseModel):
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     # field name -> the only platform whose API has it
     _PLATFORM_ONLY: ClassVar[dict[str, Platform]] = {}

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Annotated, Any, ClassVar
 
@@ -130,13 +131,17 @@ def validate_id(value: object, name: str) -> str:
     return value
 
 
-_EMAIL = TypeAdapter(EmailStr)
+@functools.cache
+def _email_adapter() -> TypeAdapter[str]:
+    """Built on first use: building it imports email-validator, which a provider
+    process that only reads or deletes never needs."""
+    return TypeAdapter(EmailStr)
 
 
 def validate_email_address(value: object, name: str = "email") -> str:
     """Validate with pydantic's `EmailStr`; return the normalised address."""
     try:
-        return _EMAIL.validate_python(value)
+        return _email_adapter().validate_python(value)
     except ValidationError as exc:
         reason = exc.errors()[0]["msg"] if exc.errors() else "invalid"
         raise InvalidInputError(
