@@ -29,7 +29,10 @@ _IDEMPOTENCY_PARAMETER: Final = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": False,
-    "description": "Replays the first completed response for this key (24 h, per user and path)",
+    "description": (
+        "Replays the first completed response for this key (24 h, per user and path); "
+        "ignored when the emulator runs with --ignore-idempotency-keys"
+    ),
     "schema": {"type": "string", "maxLength": 255},
 }
 _BEARER_SCHEME: Final = {

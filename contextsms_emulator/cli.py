@@ -120,6 +120,11 @@ def parser() -> argparse.ArgumentParser:
         help="share of writes committed, then cut off before the body",
     )
     p.add_argument("--fault-seed", type=int, default=None, help="seed for the fault RNG")
+    p.add_argument(
+        "--ignore-idempotency-keys",
+        action="store_true",
+        help="ignore Idempotency-Key, like a service that does not support it",
+    )
     p.add_argument("--log-level", choices=LOG_LEVELS, default="info")
     p.add_argument(
         "--allow-remote",
@@ -145,6 +150,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
             drop_rate=args.drop_rate,
             seed=args.fault_seed,
         ),
+        honour_idempotency_keys=not args.ignore_idempotency_keys,
     )
 
 

@@ -11,6 +11,10 @@ The response is stored before a single byte is sent, so a request whose connecti
 then dropped (the ``drop`` fault) still replays on retry. Requests without a valid
 bearer token pass through untouched (they get their 401 from the route); the auth
 endpoints and the Stripe webhook (which has its own replay protection) are exempt.
+
+With ``honour_idempotency_keys`` off (``--ignore-idempotency-keys``, or
+``PUT /_emulator/idempotency``) the header is ignored altogether, as by a service that
+does not support it: every request runs.
 """
 
 from __future__ import annotations
@@ -55,7 +59,7 @@ class IdempotencyMiddleware:
         self._running: dict[_Ident, asyncio.Event] = {}
 
     def _applies(self, scope: Scope) -> bool:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or not self.state.honour_idempotency_keys:
             return False
         return scope["method"] == "POST" and asgi.needs_bearer(scope["path"])
 

@@ -76,6 +76,7 @@ class EmulatorProcess:
         fault_seed: int | None = None,
         stripe_webhook_secret: str | None = None,
         webhook_tolerance: int | None = None,
+        honour_idempotency_keys: bool | None = None,
         log_level: str = "warning",
         extra_args: Sequence[str] = (),
         env: Mapping[str, str] | None = None,
@@ -102,6 +103,8 @@ class EmulatorProcess:
         for flag, value in options.items():
             if value is not None:
                 self._args += [flag, str(value)]
+        if honour_idempotency_keys is False:
+            self._args.append("--ignore-idempotency-keys")
         self._args += list(extra_args)
         self._proc: subprocess.Popen[str] | None = None
         self._readers: list[threading.Thread] = []
@@ -295,3 +298,11 @@ class EmulatorProcess:
         body = {"kind": kind, "count": count, "method": method, "path_regex": path_regex}
         result: dict[str, Any] = self._operator("POST", "/faults/next", body)
         return result
+
+    def idempotency(self) -> bool:
+        """Whether the emulator honours ``Idempotency-Key`` now."""
+        return bool(self._operator("GET", "/idempotency")["honour"])
+
+    def set_idempotency(self, honour: bool) -> None:
+        """Honour ``Idempotency-Key``, or ignore it like a service that does not support it."""
+        self._operator("PUT", "/idempotency", {"honour": honour})

@@ -37,6 +37,9 @@ class Settings:
     idempotency_ttl: int = DEFAULT_IDEMPOTENCY_TTL
     faults: FaultConfig = field(default_factory=FaultConfig)
     request_log_limit: int = DEFAULT_LIMIT
+    # False: behave like a service that does not support Idempotency-Key (neither API
+    # document promises it), so clients are tested against the unfriendlier server.
+    honour_idempotency_keys: bool = True
 
     def __post_init__(self) -> None:
         if self.token_ttl < 1 or self.refresh_ttl < 1:

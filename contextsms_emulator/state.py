@@ -27,6 +27,8 @@ class EmulatorState:
         self.platform = Platform(self.store, self.accounts)
         self.faults = FaultInjector(settings.faults)
         self.request_log = RequestLog(settings.request_log_limit)
+        # Switchable at run time (`PUT /_emulator/idempotency`); reset restores it.
+        self.honour_idempotency_keys = settings.honour_idempotency_keys
 
     def caller_for_token(self, token: str) -> Caller | None:
         """The caller an access token stands for, or None if it does not authenticate."""
@@ -44,10 +46,12 @@ class EmulatorState:
         return caller
 
     def reset(self) -> None:
-        """Wipe platform data, idempotency keys, webhook events, the log and the faults."""
+        """Wipe platform data, idempotency keys, webhook events, the log and the faults;
+        Idempotency-Key handling returns to its start-up setting."""
         self.platform.reset()
         self.request_log.clear()
         self.faults.reset()
+        self.honour_idempotency_keys = self.settings.honour_idempotency_keys
 
     def close(self) -> None:
         self.store.close()

@@ -1,4 +1,7 @@
-"""``/_emulator``: request log, records, reset and faults. No auth: loopback/test use only."""
+"""``/_emulator``: request log, records, reset, faults and Idempotency-Key handling.
+
+No auth: loopback/test use only.
+"""
 
 import re
 
@@ -11,6 +14,7 @@ from contextsms_emulator.routes.common import Routes, json
 from contextsms_emulator.schemas.operator import (
     FaultSettings,
     FaultState,
+    IdempotencySettings,
     NextFault,
     Records,
     RequestLogItem,
@@ -79,3 +83,21 @@ def register(app: FastAPI, state: EmulatorState) -> None:
             raise errors.bad_request(f"Invalid path_regex: {exc}", "path_regex") from None
         faults.add_next(rule)
         return json(faults.snapshot())
+
+    @api.get(
+        "/idempotency",
+        response_model=IdempotencySettings,
+        summary="Whether Idempotency-Key is honoured",
+    )
+    async def get_idempotency() -> JSONResponse:
+        return json({"honour": state.honour_idempotency_keys})
+
+    @api.put(
+        "/idempotency",
+        response_model=IdempotencySettings,
+        responses=errors.responses(400, faults=False),
+        summary="Honour or ignore Idempotency-Key (ignore: like a service without it)",
+    )
+    async def put_idempotency(body: IdempotencySettings) -> JSONResponse:
+        state.honour_idempotency_keys = body.honour
+        return json({"honour": state.honour_idempotency_keys})

@@ -42,6 +42,12 @@ class FaultState(FaultSettings):
     next: list[PendingFault]
 
 
+class IdempotencySettings(OperatorModel):
+    """Whether ``Idempotency-Key`` is honoured (false: ignored, as by a service without it)."""
+
+    honour: bool
+
+
 class RequestLogItem(OperatorModel):
     method: str
     path: str

@@ -168,3 +168,48 @@ def test_a_concurrent_retry_waits_for_the_first_and_replays(
     assert len(runs) == 1
     assert [r.json() for r in results] == [{"run": 1}, {"run": 1}]
     assert sorted(r.headers.get("idempotent-replayed", "no") for r in results) == ["no", "true"]
+
+
+def test_ignoring_keys_runs_every_request_like_a_service_without_them(
+    app: EmulatorApp, admin: Session, client: httpx.Client
+) -> None:
+    assert client.put("/_emulator/idempotency", json={"honour": False}).json() == {"honour": False}
+    key = {"Idempotency-Key": "ignored"}
+    first = admin.post(PATH, json=ENTERPRISE, headers=key)
+    second = admin.post(PATH, json=ENTERPRISE, headers=key)
+    reused = admin.post(PATH, json={**ENTERPRISE, "name": "Another"}, headers=key)
+    assert [r.status_code for r in (first, second, reused)] == [201, 201, 201]
+    assert "idempotent-replayed" not in second.headers
+    assert len({r.json()["enterpriseId"] for r in (first, second, reused)}) == 3
+    assert client.get("/_emulator/idempotency").json() == {"honour": False}
+
+
+def test_reset_restores_the_start_up_idempotency_setting(
+    app: EmulatorApp, admin: Session, client: httpx.Client
+) -> None:
+    client.put("/_emulator/idempotency", json={"honour": False})
+    client.post("/_emulator/reset")
+    assert client.get("/_emulator/idempotency").json() == {"honour": True}
+    key = {"Idempotency-Key": "honoured-again"}
+    admin.post(PATH, json=ENTERPRISE, headers=key)
+    assert admin.post(PATH, json=ENTERPRISE, headers=key).headers["idempotent-replayed"] == "true"
+
+
+def test_the_start_up_setting_can_ignore_keys(
+    make_client: Callable[..., tuple[EmulatorApp, httpx.Client]],
+) -> None:
+    _, client = make_client(honour_idempotency_keys=False)
+    token = client.post(
+        "/v1/auth/login", json={"username": DEMO_USER, "password": DEMO_PASSWORD}
+    ).json()["accessToken"]
+    headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "start-up"}
+    first = client.post(PATH, json=ENTERPRISE, headers=headers)
+    second = client.post(PATH, json=ENTERPRISE, headers=headers)
+    assert second.json()["enterpriseId"] != first.json()["enterpriseId"]
+    assert client.get("/_emulator/idempotency").json() == {"honour": False}
+
+
+def test_the_idempotency_switch_refuses_a_non_boolean(client: httpx.Client) -> None:
+    response = client.put("/_emulator/idempotency", json={"honour": "no"})
+    assert response.status_code == 400
+    assert client.get("/_emulator/idempotency").json() == {"honour": True}

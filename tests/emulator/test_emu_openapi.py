@@ -43,6 +43,8 @@ ENDPOINTS = {
     ("put", "/_emulator/faults"),
     ("delete", "/_emulator/faults"),
     ("post", "/_emulator/faults/next"),
+    ("get", "/_emulator/idempotency"),
+    ("put", "/_emulator/idempotency"),
 }
 
 

@@ -80,6 +80,28 @@ def test_a_dropped_create_is_committed_and_replayed_on_retry(
     assert (replay["fault"], replay["status"]) == (None, 201)
 
 
+def test_a_process_started_to_ignore_keys_creates_again_on_a_retry(
+    http: httpx.Client,
+) -> None:
+    """`--ignore-idempotency-keys`: a dropped create replayed with its key makes a second
+    record, as a service without Idempotency-Key support would; the switch turns it back."""
+    with EmulatorProcess(honour_idempotency_keys=False) as emu:
+        assert emu.idempotency() is False
+        headers = {**login(http, emu.webex_auth_base), "Idempotency-Key": "not-honoured"}
+        url = f"{emu.webex_api_base}/enterprise/{DEMO_CSP_ID}"
+        emu.fault_next("drop", method="POST", path_regex=r"/enterprise/")
+        with pytest.raises(httpx.RemoteProtocolError):
+            http.post(url, json=ENTERPRISE, headers=headers)
+        retry = http.post(url, json=ENTERPRISE, headers=headers)
+        assert retry.status_code == 201 and "idempotent-replayed" not in retry.headers
+        assert len(emu.records()["enterprises"]) == 2
+        emu.set_idempotency(True)
+        again = http.post(url, json=ENTERPRISE, headers={**headers, "Idempotency-Key": "k2"})
+        replay = http.post(url, json=ENTERPRISE, headers={**headers, "Idempotency-Key": "k2"})
+        assert replay.json() == again.json()
+        assert replay.headers["idempotent-replayed"] == "true"
+
+
 def test_a_dropped_bodiless_delete_is_still_seen_as_cut(
     emu: EmulatorProcess, http: httpx.Client
 ) -> None:

@@ -133,6 +133,8 @@ PUBLIC: dict[Route, str] = {
     ("PUT", "/_emulator/faults"): "operator API",
     ("DELETE", "/_emulator/faults"): "operator API",
     ("POST", "/_emulator/faults/next"): "operator API",
+    ("GET", "/_emulator/idempotency"): "operator API",
+    ("PUT", "/_emulator/idempotency"): "operator API",
 }
 
 BAD_CREDENTIALS = (
@@ -304,6 +306,8 @@ PUBLIC_CALLS: dict[Route, dict[str, Any]] = {
     ("DELETE", "/_emulator/faults"): {},
     ("POST", "/_emulator/faults/next"): {"json": {"kind": "error", "path_regex": "^/never$"}},
     ("POST", "/_emulator/reset"): {},
+    ("GET", "/_emulator/idempotency"): {},
+    ("PUT", "/_emulator/idempotency"): {"json": {"honour": True}},
 }
 
 
