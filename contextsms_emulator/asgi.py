@@ -45,16 +45,21 @@ def bearer_token(scope: Scope) -> str | None:
     return token.strip() or None
 
 
+class ClientDisconnected(Exception):
+    """The client went away before its request body was complete."""
+
+
 async def read_body(receive: Receive) -> bytes:
+    """The whole request body; `ClientDisconnected` if the client left before its end
+    (a server never acts on a request it did not fully receive)."""
     chunks: list[bytes] = []
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            break
+            raise ClientDisconnected
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
+            return b"".join(chunks)
 
 
 def replaying(body: bytes, receive: Receive) -> Receive:

@@ -8,7 +8,9 @@ a different body is refused: 400 ``IDEMPOTENCY_KEY_REUSED``. A request arriving 
 the first is still running waits for it, then replays.
 
 The response is stored before a single byte is sent, so a request whose connection is
-then dropped (the ``drop`` fault) still replays on retry. Requests without a valid
+then dropped (the ``drop`` fault) still replays on retry. A request whose client left
+before its body was complete neither runs nor stores anything (a later request with
+its key and its whole body is then a first one). Requests without a valid
 bearer token pass through untouched (they get their 401 from the route); the auth
 endpoints and the Stripe webhook (which has its own replay protection) are exempt.
 
@@ -80,7 +82,10 @@ class IdempotencyMiddleware:
             await asgi.send_json(send, 400, refusal)
             return
 
-        request_body = await asgi.read_body(receive)
+        try:
+            request_body = await asgi.read_body(receive)
+        except asgi.ClientDisconnected:
+            return  # nothing was received whole: nothing runs, nothing is stored
         digest = fingerprint(request_body)
         ident: _Ident = (caller.username, scope["method"], scope["path"], key)
         while (running := self._running.get(ident)) is not None:

@@ -213,3 +213,41 @@ def test_the_idempotency_switch_refuses_a_non_boolean(client: httpx.Client) -> N
     response = client.put("/_emulator/idempotency", json={"honour": "no"})
     assert response.status_code == 400
     assert client.get("/_emulator/idempotency").json() == {"honour": True}
+
+
+def test_a_request_whose_client_left_mid_body_neither_runs_nor_claims_its_key(
+    app: EmulatorApp, admin: Session
+) -> None:
+    """Found by the crash test: a client killed while sending left an empty body that
+    answered 400 and was stored under its key, so the recovery's whole request with the
+    same key was refused as a reused key."""
+    runs: list[int] = []
+
+    async def counting_app(scope: Any, receive: Any, send: Any) -> None:
+        runs.append(1)
+        await asgi.send_json(send, 201, {})
+
+    middleware = IdempotencyMiddleware(counting_app, app.emulator)
+    headers = [
+        (k.lower().encode(), v.encode())
+        for k, v in {**admin.headers, "Idempotency-Key": "cut-short"}.items()
+    ]
+    scope = {"type": "http", "method": "POST", "path": PATH, "headers": headers}
+    sent: list[Any] = []
+    messages = iter(
+        [
+            {"type": "http.request", "body": b'{"name": "ABC', "more_body": True},
+            {"type": "http.disconnect"},
+        ]
+    )
+
+    async def receive() -> Any:
+        return next(messages)
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    anyio.run(middleware, scope, receive, send)
+    assert runs == [] and sent == []
+    created = admin.post(PATH, json=ENTERPRISE, headers={"Idempotency-Key": "cut-short"})
+    assert created.status_code == 201 and "idempotent-replayed" not in created.headers
