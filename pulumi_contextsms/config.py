@@ -1,4 +1,5 @@
-"""The ``contextsms:*`` stack settings: one place that reads them, for every caller.
+"""The ``contextsms:*`` stack settings: the keys, their environment fallbacks, and the
+translation of the client's neutral setting names into the key a user must set.
 
 Read in the dynamic provider's ``configure()`` (the engine passes the stack config
 there, decrypted) and, for lookups, in the program process. Nothing here imports
@@ -6,35 +7,99 @@ Pulumi, so the rules are unit-testable and the same in both processes.
 
 Precedence for each key: the selected profile's value (a profile is a complete,
 self-contained connection: it does not inherit top-level keys), else the top-level
-``contextsms:KEY``, else the ``CONTEXTSMS_*`` environment variable. Without a profile,
-only the last two apply.
+``contextsms:KEY``, else the ``CONTEXTSMS_*`` environment variable. With a profile, its
+keys and then the environment apply. The README's configuration reference lists every key.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .client.errors import ConfigurationError
-from .client.settings import ConnectionSettings, Platform
+from .client.retry import DEFAULT_MAX_ATTEMPTS, DEFAULT_TOTAL_TIMEOUT, RetryPolicy
+from .client.settings import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
+    ConnectionSettings,
+    Timeouts,
+)
 
 NAMESPACE = "contextsms"
 PROFILES_KEY = f"{NAMESPACE}:profiles"
-CSP_ID_KEY = f"{NAMESPACE}:cspId"
+MAX_ATTEMPTS_LIMIT = 100
 
-# camelCase config name -> environment variable fallback
-SETTING_ENV_VARS: dict[str, str] = {
-    "platform": "CONTEXTSMS_PLATFORM",
-    "environment": "CONTEXTSMS_ENVIRONMENT",
-    "apiBase": "CONTEXTSMS_API_BASE",
-    "authBase": "CONTEXTSMS_AUTH_BASE",
-    "username": "CONTEXTSMS_USERNAME",
-    "password": "CONTEXTSMS_PASSWORD",
-    "cspId": "CONTEXTSMS_CSP_ID",
+
+@dataclass(frozen=True)
+class Key:
+    """One setting: its camelCase key under ``contextsms:``, its environment variable."""
+
+    name: str
+    env: str
+    secret: bool = False
+
+
+# neutral setting name (the client's and the providers') -> its stack-config key
+KEYS: dict[str, Key] = {
+    "platform": Key("platform", "CONTEXTSMS_PLATFORM"),
+    "environment": Key("environment", "CONTEXTSMS_ENVIRONMENT"),
+    "api_base": Key("apiBase", "CONTEXTSMS_API_BASE"),
+    "auth_base": Key("authBase", "CONTEXTSMS_AUTH_BASE"),
+    "username": Key("username", "CONTEXTSMS_USERNAME"),
+    "password": Key("password", "CONTEXTSMS_PASSWORD", secret=True),
+    "csp_id": Key("cspId", "CONTEXTSMS_CSP_ID"),
+    "trust_idempotency_keys": Key("trustIdempotencyKeys", "CONTEXTSMS_TRUST_IDEMPOTENCY_KEYS"),
+    "max_attempts": Key("maxAttempts", "CONTEXTSMS_MAX_ATTEMPTS"),
+    "retry_timeout": Key("retryTimeout", "CONTEXTSMS_RETRY_TIMEOUT"),
+    "connect_timeout": Key("connectTimeout", "CONTEXTSMS_CONNECT_TIMEOUT"),
+    "read_timeout": Key("readTimeout", "CONTEXTSMS_READ_TIMEOUT"),
+    "allow_connection_change": Key("allowConnectionChange", "CONTEXTSMS_ALLOW_CONNECTION_CHANGE"),
 }
+_BY_KEY_NAME = {key.name: setting for setting, key in KEYS.items()}
+_TRUE = frozenset({"true", "1", "yes"})
+_FALSE = frozenset({"false", "0", "no"})
+
+
+class SettingsError(ConfigurationError):
+    """A `ConfigurationError` in the stack's own words: `key` is the full key to set
+    (``contextsms:apiBase``, ``contextsms:profiles.teams.password``)."""
+
+    def __init__(self, message: str, *, key: str, setting: str | None = None) -> None:
+        super().__init__(ConfigurationError.literal(message), setting=setting)
+        self.key = key
+
+
+def key_for(setting: str, profile: str | None = None) -> str:
+    """The full stack-config key of a neutral `setting` (a profile's key under it)."""
+    name = KEYS[setting].name if setting in KEYS else setting
+    return f"{PROFILES_KEY}.{profile}.{name}" if profile else f"{NAMESPACE}:{name}"
+
+
+def _how_to_set(setting: str, profile: str | None) -> str:
+    key = KEYS[setting]
+    flags = " --secret" if key.secret else ""
+    if profile:
+        flags += " --path"
+    return (
+        f"set it with `pulumi config set{flags} {key_for(setting, profile)} ...` "
+        f"or the {key.env} environment variable"
+    )
+
+
+def explain(error: ConfigurationError, profile: str | None = None) -> SettingsError:
+    """`error` with every setting named by its key, plus how to set a missing one."""
+    if isinstance(error, SettingsError):
+        return error
+    message = error.render(lambda setting: key_for(setting, profile))
+    setting = error.setting
+    if error.missing and setting in KEYS:
+        message += f"; {_how_to_set(setting, profile)}"
+    key = key_for(setting, profile) if setting else PROFILES_KEY
+    return SettingsError(message, key=key, setting=setting)
 
 
 def _text(value: Any) -> str | None:
@@ -51,26 +116,28 @@ def _parse_profiles(raw: Any) -> dict[str, dict[str, str]]:
         try:
             raw = json.loads(raw)
         except json.JSONDecodeError:
-            raise ConfigurationError(
+            raise SettingsError(
                 f"{PROFILES_KEY} must be an object of named connections, e.g. "
                 f"`pulumi config set --path {PROFILES_KEY}.prod.platform teams`",
                 key=PROFILES_KEY,
             ) from None
     if not isinstance(raw, Mapping) or not all(isinstance(v, Mapping) for v in raw.values()):
-        raise ConfigurationError(
+        raise SettingsError(
             f"{PROFILES_KEY} must map profile names to objects of contextsms settings",
             key=PROFILES_KEY,
         )
     profiles: dict[str, dict[str, str]] = {}
     for name, values in raw.items():
-        unknown = sorted(set(values) - set(SETTING_ENV_VARS))
+        unknown = sorted(set(values) - set(_BY_KEY_NAME))
         if unknown:
-            raise ConfigurationError(
+            raise SettingsError(
                 f"{PROFILES_KEY}.{name} has unknown keys {', '.join(unknown)}; "
-                f"allowed: {', '.join(SETTING_ENV_VARS)}",
-                key=PROFILES_KEY,
+                f"allowed: {', '.join(_BY_KEY_NAME)}",
+                key=f"{PROFILES_KEY}.{name}",
             )
-        profiles[str(name)] = {k: t for k, v in values.items() if (t := _text(v)) is not None}
+        profiles[str(name)] = {
+            _BY_KEY_NAME[k]: t for k, v in values.items() if (t := _text(v)) is not None
+        }
     return profiles
 
 
@@ -78,7 +145,8 @@ def _parse_profiles(raw: Any) -> dict[str, dict[str, str]]:
 class StackSettings:
     """The ``contextsms:*`` values of one stack, plus the environment fallback.
 
-    `repr` never shows values: the password is among them.
+    Values are kept by neutral setting name. `repr` never shows values: the password is
+    among them.
     """
 
     values: Mapping[str, str] = field(repr=False)
@@ -95,65 +163,94 @@ class StackSettings:
         """Read the settings through `get(full_key)` (e.g. the dynamic provider's
         ``ConfigureRequest.config.get``); unset keys return None."""
         values = {
-            name: text
-            for name in SETTING_ENV_VARS
-            if (text := _text(get(f"{NAMESPACE}:{name}"))) is not None
+            setting: text
+            for setting, key in KEYS.items()
+            if (text := _text(get(f"{NAMESPACE}:{key.name}"))) is not None
         }
         env = dict(os.environ if environ is None else environ)
         try:
             profiles = _parse_profiles(get(PROFILES_KEY))
-        except ConfigurationError as exc:
+        except SettingsError as exc:
             return cls(values=values, profiles={}, environ=env, profiles_error=str(exc))
         return cls(values=values, profiles=profiles, environ=env)
 
-    def _lookup(self, name: str, profile: str | None) -> str | None:
+    def _lookup(self, setting: str, profile: str | None) -> str | None:
         if self.profiles_error is not None:
-            raise ConfigurationError(self.profiles_error, key=PROFILES_KEY)
-        if profile is not None:
-            if profile not in self.profiles:
-                known = ", ".join(sorted(self.profiles)) or "none are defined"
-                raise ConfigurationError(
-                    f"profile {profile!r} is not defined in {PROFILES_KEY} ({known})",
-                    key=PROFILES_KEY,
-                )
-            value = self.profiles[profile].get(name)
-            if value is not None:
-                return value
-            return _text(self.environ.get(SETTING_ENV_VARS[name]))
-        return self.values.get(name) or _text(self.environ.get(SETTING_ENV_VARS[name]))
-
-    def platform(self, profile: str | None = None) -> Platform:
-        """The profile's platform, checked; needs no credentials."""
-        raw = self._lookup("platform", profile)
-        if raw is None:
-            raise ConfigurationError(
-                f"{_key('platform', profile)} is not set; set it to webex or teams "
-                "(`pulumi config set contextsms:platform webex`) or set CONTEXTSMS_PLATFORM",
-                key=f"{NAMESPACE}:platform",
+            raise SettingsError(self.profiles_error, key=PROFILES_KEY)
+        from_env = _text(self.environ.get(KEYS[setting].env))
+        if profile is None:
+            return self.values.get(setting) or from_env
+        if profile not in self.profiles:
+            known = ", ".join(sorted(self.profiles)) or "none are defined"
+            raise SettingsError(
+                f"profile {profile!r} is not defined in {PROFILES_KEY} ({known})",
+                key=PROFILES_KEY,
             )
+        return self.profiles[profile].get(setting) or from_env
+
+    def _seconds(self, setting: str, profile: str | None, default: float) -> float:
+        raw = self._lookup(setting, profile)
+        if raw is None:
+            return default
         try:
-            return Platform(raw.lower())
+            value = float(raw)
         except ValueError:
-            raise ConfigurationError(
-                f"{_key('platform', profile)} must be webex or teams, got {raw!r}",
-                key=f"{NAMESPACE}:platform",
-            ) from None
+            value = math.nan
+        if not (math.isfinite(value) and value > 0):
+            raise self._invalid(setting, profile, raw, "a number of seconds greater than 0")
+        return value
+
+    def _attempts(self, profile: str | None) -> int:
+        raw = self._lookup("max_attempts", profile)
+        if raw is None:
+            return DEFAULT_MAX_ATTEMPTS
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_ATTEMPTS_LIMIT:
+            raise self._invalid(
+                "max_attempts", profile, raw, f"a whole number from 1 to {MAX_ATTEMPTS_LIMIT}"
+            )
+        return int(raw)
+
+    @staticmethod
+    def _invalid(setting: str, profile: str | None, raw: str, wanted: str) -> SettingsError:
+        key = key_for(setting, profile)
+        return SettingsError(f"{key} must be {wanted}, got {raw!r}", key=key, setting=setting)
+
+    def flag(self, setting: str, profile: str | None = None) -> bool:
+        """A true/false setting; unset is false."""
+        raw = self._lookup(setting, profile)
+        if raw is None or raw.lower() in _FALSE:
+            return False
+        if raw.lower() in _TRUE:
+            return True
+        raise self._invalid(setting, profile, raw, "true or false")
 
     def csp_id(self, profile: str | None = None) -> str | None:
-        return self._lookup("cspId", profile)
+        return self._lookup("csp_id", profile)
 
     def connection(self, profile: str | None = None) -> ConnectionSettings:
-        """The checked connection for `profile`; raises `ConfigurationError` naming the
-        key to fix. Makes no network call."""
-        return ConnectionSettings.resolve(
-            self.platform(profile),
-            self._lookup("environment", profile),
-            self._lookup("apiBase", profile),
-            self._lookup("authBase", profile),
-            username=self._lookup("username", profile),
-            password=self._lookup("password", profile),
-        )
-
-
-def _key(name: str, profile: str | None) -> str:
-    return f"{PROFILES_KEY}.{profile}.{name}" if profile else f"{NAMESPACE}:{name}"
+        """The checked connection for `profile`; raises `SettingsError` naming the key to
+        fix. Makes no network call."""
+        try:
+            retry = RetryPolicy(
+                max_attempts=self._attempts(profile),
+                total_timeout=self._seconds("retry_timeout", profile, DEFAULT_TOTAL_TIMEOUT),
+            )
+            read = self._seconds("read_timeout", profile, DEFAULT_READ_TIMEOUT)
+            timeouts = Timeouts(
+                connect=self._seconds("connect_timeout", profile, DEFAULT_CONNECT_TIMEOUT),
+                read=read,
+                write=read,
+            )
+            return ConnectionSettings.resolve(
+                self._lookup("platform", profile),
+                self._lookup("environment", profile),
+                self._lookup("api_base", profile),
+                self._lookup("auth_base", profile),
+                username=self._lookup("username", profile),
+                password=self._lookup("password", profile),
+                timeouts=timeouts,
+                retry=retry,
+                trust_idempotency_keys=self.flag("trust_idempotency_keys", profile),
+            )
+        except ConfigurationError as exc:
+            raise explain(exc, profile) from None

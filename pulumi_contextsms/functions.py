@@ -8,8 +8,9 @@ snake_case keys, so they can be exported.
 
 from __future__ import annotations
 
+import asyncio
 import functools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import pulumi
@@ -18,6 +19,7 @@ from pulumi.runtime.config import get_config
 from .client import ContextSmsClient
 from .config import StackSettings
 from .providers import session
+from .providers.failures import failing
 
 T = TypeVar("T")
 
@@ -35,9 +37,21 @@ def _client(profile: str | None) -> ContextSmsClient:
 
 
 def _lookup(
-    arg: pulumi.Input[str], call: Callable[[ContextSmsClient, str], T], profile: str | None
+    name: str,
+    arg: pulumi.Input[str],
+    call: Callable[[ContextSmsClient, str], T],
+    profile: str | None,
 ) -> pulumi.Output[T]:
-    return pulumi.Output.from_input(arg).apply(lambda value: call(_client(profile), value))
+    def run(value: str) -> T:
+        with failing(name, f"lookup of {value}", profile):
+            return call(_client(profile), value)
+
+    def off_loop(value: str) -> Awaitable[T]:
+        # The HTTP call runs in a worker thread: the program's event loop keeps serving
+        # the engine (resource registrations, other lookups) meanwhile.
+        return asyncio.get_running_loop().run_in_executor(None, run, value)
+
+    return pulumi.Output.from_input(arg).apply(off_loop)
 
 
 def _dump(record: Any) -> dict[str, Any]:
@@ -49,28 +63,39 @@ def get_enterprise(
     enterprise_id: pulumi.Input[str], profile: str | None = None
 ) -> pulumi.Output[dict[str, Any]]:
     """An enterprise by id (GET /enterprise/getenterprise/{id})."""
-    return _lookup(enterprise_id, lambda c, v: _dump(c.get_enterprise(v)), profile)
+    return _lookup(
+        "get_enterprise", enterprise_id, lambda c, v: _dump(c.get_enterprise(v)), profile
+    )
 
 
 def get_enterprises(
     csp_id: pulumi.Input[str], profile: str | None = None
 ) -> pulumi.Output[list[dict[str, Any]]]:
     """The enterprises of a CSP (Teams: GET /csp/enterprises/{cspId})."""
-    return _lookup(csp_id, lambda c, v: [_dump(e) for e in c.list_enterprises(v)], profile)
+    return _lookup(
+        "get_enterprises", csp_id, lambda c, v: [_dump(e) for e in c.list_enterprises(v)], profile
+    )
 
 
 def get_enterprise_mappings(
     enterprise_id: pulumi.Input[str], profile: str | None = None
 ) -> pulumi.Output[list[dict[str, Any]]]:
     """The number mappings of an enterprise."""
-    return _lookup(enterprise_id, lambda c, v: [_dump(m) for m in c.list_mappings(v)], profile)
+    return _lookup(
+        "get_enterprise_mappings",
+        enterprise_id,
+        lambda c, v: [_dump(m) for m in c.list_mappings(v)],
+        profile,
+    )
 
 
 def get_csp_mappings(
     csp_id: pulumi.Input[str], profile: str | None = None
 ) -> pulumi.Output[list[dict[str, Any]]]:
     """The number mappings of a CSP (the first page of the API's listing)."""
-    return _lookup(csp_id, lambda c, v: [_dump(m) for m in c.list_csp_mappings(v)], profile)
+    return _lookup(
+        "get_csp_mappings", csp_id, lambda c, v: [_dump(m) for m in c.list_csp_mappings(v)], profile
+    )
 
 
 def get_mapping_by_app_id(
@@ -82,18 +107,18 @@ def get_mapping_by_app_id(
         found = client.find_mapping_by_app_id(value)
         return None if found is None else _dump(found)
 
-    return _lookup(messaging_app_id, call, profile)
+    return _lookup("get_mapping_by_app_id", messaging_app_id, call, profile)
 
 
 def get_csp_config(
     phone_number: pulumi.Input[str], profile: str | None = None
 ) -> pulumi.Output[dict[str, Any]]:
     """A CSP's white-label configuration by phone number (Teams: GET /csp/getcspconfig)."""
-    return _lookup(phone_number, lambda c, v: _dump(c.get_csp_config(v)), profile)
+    return _lookup("get_csp_config", phone_number, lambda c, v: _dump(c.get_csp_config(v)), profile)
 
 
 def get_payment_status(
     email: pulumi.Input[str], profile: str | None = None
 ) -> pulumi.Output[dict[str, Any]]:
     """A customer's payment status by email (Teams: POST /stripe/check-payment)."""
-    return _lookup(email, lambda c, v: _dump(c.check_payment(v)), profile)
+    return _lookup("get_payment_status", email, lambda c, v: _dump(c.check_payment(v)), profile)

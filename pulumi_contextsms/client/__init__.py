@@ -17,6 +17,7 @@ reconciliation) are in docs/client.md.
 
 from .client import ContextSmsClient
 from .errors import (
+    AmbiguousCreateError,
     APIConnectionError,
     APIError,
     APIResponseValidationError,
@@ -48,7 +49,7 @@ from .models import (
     PaymentStatus,
 )
 from .retry import RetryPolicy
-from .settings import ConnectionSettings, Environment, Platform, Timeouts
+from .settings import ConnectionIdentity, ConnectionSettings, Environment, Platform, Timeouts
 from .validation import E164PhoneNumber, validate_e164, validate_email_address
 
 __all__ = [
@@ -57,11 +58,13 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AmbiguousCreateError",
     "AuthTokens",
     "AuthenticationError",
     "BadRequestError",
     "ConfigurationError",
     "ConflictError",
+    "ConnectionIdentity",
     "ConnectionSettings",
     "ContextSmsClient",
     "ContextSmsError",

@@ -38,7 +38,6 @@ from .errors import (
     AuthenticationError,
 )
 from .models import AuthTokens
-from .settings import KEY_PASSWORD, KEY_USERNAME
 
 __all__ = [
     "LOGIN_PATH",
@@ -160,9 +159,7 @@ class TokenManager:
         try:
             tokens = self._call(LOGIN_PATH, body)
         except AuthenticationError as err:
-            raise err.with_hint(
-                f"check {KEY_USERNAME} ({self._username}) and {KEY_PASSWORD}"
-            ) from None
+            raise err.with_hint(f"check the username ({self._username}) and the password") from None
         self._login_count += 1
         logger.info("logged in to %s as %s", self._auth_base, self._username)
         return self._store(tokens)

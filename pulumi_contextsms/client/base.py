@@ -66,7 +66,10 @@ class RequestOptions:
 
     `sensitive` marks requests whose body holds a credential (the auth calls): their
     errors keep no request, response, body or httpx cause. `replay_safe` marks POSTs
-    that create nothing (auth calls, read-only lookups) and so may be replayed.
+    that may be sent again after an ambiguous failure: those that create nothing (auth
+    calls, read-only lookups) and creates that the caller made safe to replay (a
+    trusted Idempotency-Key, or a lookup before each replay). An Idempotency-Key alone
+    does not make a POST replay-safe: no API document promises that it is honoured.
     """
 
     method: str
@@ -81,11 +84,7 @@ class RequestOptions:
     @property
     def can_replay(self) -> bool:
         """May this request be sent again after an ambiguous failure (5xx, drop)?"""
-        return (
-            self.method.upper() in IDEMPOTENT_METHODS
-            or self.idempotency_key is not None
-            or self.replay_safe
-        )
+        return self.method.upper() in IDEMPOTENT_METHODS or self.replay_safe
 
 
 @dataclass

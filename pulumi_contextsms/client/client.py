@@ -4,7 +4,8 @@ Each method asks the platform's dialect for a `Call` (which raises
 `UnsupportedOperationError` / `InvalidInputError` before any HTTP), sends it through the
 shared request loop (auth, retries, error mapping) and reads the body into a record.
 Create calls carry an Idempotency-Key (a uuid4 per logical call unless one is given)
-and go through `reconcile` so an ambiguous failure does not leave a duplicate behind.
+and go through `reconcile` so an ambiguous failure leaves no duplicate and no untracked
+record behind (the rules: docs/client.md, "Idempotency and reconciliation").
 
 The client is synchronous and thread-safe: one instance can serve every thread of a
 Pulumi dynamic provider. Use it as a context manager, or call `close()`.
@@ -12,9 +13,10 @@ Pulumi dynamic provider. Use it as a context manager, or call `close()`.
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from types import TracebackType
 from typing import Self, TypeVar
 
@@ -25,7 +27,7 @@ from . import reconcile, responses
 from .auth import TokenManager
 from .base import AttemptTrace, BeforeReplay, RequestLoop, RequestOptions
 from .dialects import Call, Dialect, dialect_for
-from .errors import InvalidInputError, NotFoundError
+from .errors import APIError, InvalidInputError, NotFoundError
 from .models import (
     Csp,
     CspConfig,
@@ -41,6 +43,8 @@ from .settings import ConnectionSettings, Platform
 from .validation import validate_e164, validate_id
 
 __all__ = ["ContextSmsClient"]
+
+logger = logging.getLogger("pulumi_contextsms.client")
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -151,6 +155,7 @@ class ContextSmsClient:
         idempotency_key: str | None = None,
         trace: AttemptTrace | None = None,
         before_replay: BeforeReplay | None = None,
+        replay_safe: bool = False,
     ) -> httpx.Response:
         options = RequestOptions(
             call.method,
@@ -158,33 +163,71 @@ class ContextSmsClient:
             json=call.json,
             params=call.params,
             idempotency_key=idempotency_key if call.creates else None,
-            replay_safe=call.replay_safe,
+            replay_safe=call.replay_safe or replay_safe,
         )
         return self._loop.send(options, self._auth, trace=trace, before_replay=before_replay)
 
-    def _create(
-        self, call: Call, model: type[M], key: str
-    ) -> Callable[[AttemptTrace, BeforeReplay | None], M]:
-        def post(trace: AttemptTrace, before_replay: BeforeReplay | None) -> M:
+    def _create(self, call: Call, model: type[M], key: str) -> reconcile.Post[M]:
+        def post(trace: AttemptTrace, before_replay: BeforeReplay | None, replay_safe: bool) -> M:
             response = self._send(
-                call, idempotency_key=key, trace=trace, before_replay=before_replay
+                call,
+                idempotency_key=key,
+                trace=trace,
+                before_replay=before_replay,
+                replay_safe=replay_safe,
             )
             return responses.parse_object(model, response)
 
         return post
 
+    def _snapshot(self, what: str, list_ids: Callable[[], list[str]]) -> frozenset[str] | None:
+        """Ids that exist before a create (for its reconciliation), or None if unreadable."""
+        try:
+            return frozenset(list_ids())
+        except APIError as err:
+            logger.warning("could not list %s before a create: %s", what, err)
+            return None
+
     # -- enterprises -------------------------------------------------------------------
 
     def create_enterprise(
-        self, csp_id: str, spec: EnterpriseSpec, *, idempotency_key: str | None = None
+        self,
+        csp_id: str,
+        spec: EnterpriseSpec,
+        *,
+        idempotency_key: str | None = None,
+        existing_ids: Collection[str] | None = None,
     ) -> Enterprise:
-        """POST /enterprise/{cspId}; 200 or 201. Reconciled after ambiguous failures."""
+        """POST /enterprise/{cspId}; 200 or 201.
+
+        After an ambiguous failure: replayed on a trusted key; on Teams, reconciled
+        through the CSP's enterprise list against `existing_ids` (the ids that existed
+        before this create; listed here first when not given); on Webex, raised as
+        `AmbiguousCreateError` (docs/client.md).
+        """
         call = self._dialect.create_enterprise(csp_id, spec)
-        key = _check_idempotency_key(idempotency_key)
-        started_at = self._clock()
-        return reconcile.create_enterprise(
-            self, self._create(call, Enterprise, key), csp_id, spec, started_at=started_at
-        )
+        post = self._create(call, Enterprise, _check_idempotency_key(idempotency_key))
+        trusted = self._settings.trust_idempotency_keys
+        known: Collection[str] | None = existing_ids
+        if not trusted and self.platform is Platform.TEAMS and known is None:
+            known = self._snapshot("enterprises", lambda: self.enterprise_ids(csp_id))
+        if trusted or known is None:
+            reason = (
+                "the Webex Bot API cannot look enterprises up"
+                if self.platform is Platform.WEBEX
+                else f"the enterprises of CSP {csp_id} could not be listed before it"
+            )
+            return reconcile.create_without_lookup(
+                post,
+                record="enterprise",
+                trusted=trusted,
+                reason=f"{reason} and Idempotency-Key is not trusted, so it was not sent again",
+            )
+        return reconcile.create_enterprise_by_lookup(self, post, csp_id, spec, known)
+
+    def enterprise_ids(self, csp_id: str) -> list[str]:
+        """The ids of the CSP's enterprises (Teams only: GET /csp/enterprises/{cspId})."""
+        return [enterprise.enterprise_id for enterprise in self.list_enterprises(csp_id)]
 
     def get_enterprise(self, enterprise_id: str) -> Enterprise:
         """GET /enterprise/getenterprise/{id}. Raises `NotFoundError`; check `.deleted`."""
@@ -206,14 +249,38 @@ class ContextSmsClient:
     # -- mappings ----------------------------------------------------------------------
 
     def create_mapping(
-        self, enterprise_id: str, spec: MappingSpec, *, idempotency_key: str | None = None
+        self,
+        enterprise_id: str,
+        spec: MappingSpec,
+        *,
+        idempotency_key: str | None = None,
+        existing_ids: Collection[str] | None = None,
     ) -> NumberMapping:
-        """POST /mapping/add/{enterpriseId}; 200 or 201. Reconciled after ambiguous failures."""
+        """POST /mapping/add/{enterpriseId}; 200 or 201.
+
+        After an ambiguous failure: replayed on a trusted key; otherwise reconciled by
+        the number in the enterprise's mappings against `existing_ids` (the mapping ids
+        that existed before this create; listed here first when not given).
+        """
         call = self._dialect.create_mapping(enterprise_id, spec)
-        key = _check_idempotency_key(idempotency_key)
-        return reconcile.create_mapping(
-            self, self._create(call, NumberMapping, key), enterprise_id, spec
-        )
+        post = self._create(call, NumberMapping, _check_idempotency_key(idempotency_key))
+        trusted = self._settings.trust_idempotency_keys
+        known: Collection[str] | None = existing_ids
+        if not trusted and known is None:
+            known = self._snapshot("mappings", lambda: self.mapping_ids(enterprise_id))
+        if trusted or known is None:
+            return reconcile.create_without_lookup(
+                post,
+                record="mapping",
+                trusted=trusted,
+                reason=f"the mappings of {enterprise_id} could not be listed before it and "
+                "Idempotency-Key is not trusted, so it was not sent again",
+            )
+        return reconcile.create_mapping_by_lookup(self, post, enterprise_id, spec, known)
+
+    def mapping_ids(self, enterprise_id: str) -> list[str]:
+        """The ids of the enterprise's mappings."""
+        return [mapping.mapping_id for mapping in self.list_mappings(enterprise_id)]
 
     def list_mappings(self, enterprise_id: str) -> list[NumberMapping]:
         """The enterprise's mappings (v1 /mappings/enterprise, v2 /numbertomessageappmapping)."""
@@ -270,12 +337,25 @@ class ContextSmsClient:
     # -- CSPs and payments (Teams) -----------------------------------------------------
 
     def create_csp(self, spec: CspSpec, *, idempotency_key: str | None = None) -> Csp:
-        """POST /csp (Teams only); 200 or 201. Protected by the Idempotency-Key only."""
+        """POST /csp (Teams only); 200 or 201. The API cannot look CSPs up: after an
+        ambiguous failure it is replayed only on a trusted key, else raised as
+        `AmbiguousCreateError`."""
         call = self._dialect.create_csp(spec)
         key = _check_idempotency_key(idempotency_key)
-        response = self._send(call, idempotency_key=key)
-        found = responses.parse_optional_object(Csp, response)
-        return found if found is not None else Csp(name=spec.name, email=spec.email)
+
+        def post(trace: AttemptTrace, before_replay: BeforeReplay | None, replay_safe: bool) -> Csp:
+            response = self._send(call, idempotency_key=key, trace=trace, replay_safe=replay_safe)
+            found = responses.parse_optional_object(Csp, response)
+            return found if found is not None else Csp(name=spec.name, email=spec.email)
+
+        trusted = self._settings.trust_idempotency_keys
+        return reconcile.create_without_lookup(
+            post,
+            record="CSP",
+            trusted=trusted,
+            reason="the Teams Platform API cannot look CSPs up and Idempotency-Key is not "
+            "trusted, so it was not sent again",
+        )
 
     def get_csp_config(self, phone_number: str) -> CspConfig:
         """GET /csp/getcspconfig?phoneNumber= (Teams only)."""

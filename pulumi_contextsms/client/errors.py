@@ -2,7 +2,7 @@
 
 ```
 ContextSmsError
-├── ConfigurationError           settings are missing or unsafe (names the config key to fix)
+├── ConfigurationError           settings are missing or unsafe (names the setting to fix)
 ├── UnsupportedOperationError    the platform's API has no such call (raised before any HTTP)
 ├── InvalidInputError            bad input caught before any HTTP (also a ValueError)
 └── APIError                     something went wrong talking to the API
@@ -16,8 +16,9 @@ ContextSmsError
     │   │   └── DuplicateMappingError        409 with code DUPLICATE_MAPPING
     │   ├── RateLimitError               429 (retry_after)
     │   └── ServerError                  5xx
-    └── APIConnectionError           no usable response (refused, dropped, protocol error)
-        └── APITimeoutError              a connect/read/write/pool timeout
+    ├── APIConnectionError           no usable response (refused, dropped, protocol error)
+    │   └── APITimeoutError              a connect/read/write/pool timeout
+    └── AmbiguousCreateError         a create may have been made; not replayed (no lookup)
 ```
 
 Two functions turn lower-level outcomes into these classes, and nothing else does:
@@ -41,6 +42,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -50,6 +52,7 @@ __all__ = [
     "HTTPX_EXCEPTIONS",
     "APIConnectionError",
     "APIError",
+    "AmbiguousCreateError",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
@@ -105,15 +108,42 @@ class ContextSmsError(Exception):
         return (_restore, (type(self), self.args, dict(self.__dict__)))
 
 
+class _SettingNames(dict[str, str]):
+    """Placeholder lookup for `ConfigurationError` templates: ``{api_base}`` -> a name."""
+
+    def __init__(self, name: Callable[[str], str]) -> None:
+        super().__init__()
+        self._name = name
+
+    def __missing__(self, setting: str) -> str:
+        return self._name(setting)
+
+
 class ConfigurationError(ContextSmsError):
     """Connection settings are missing or unsafe.
 
-    `key` is the stack-config key to fix (for example ``contextsms:apiBase``).
+    The client has no vocabulary of its own for where settings come from, so its
+    messages name settings by their neutral names (`setting` is the one to fix, e.g.
+    ``api_base``; `missing` says it is not set at all) through ``{api_base}``-style
+    placeholders in `template`. `str()` shows the neutral names; a caller with its own
+    names (the Pulumi layer: ``contextsms:apiBase``, a profile's key) calls `render`.
+    Literal braces in a template are doubled; use `literal` for values.
     """
 
-    def __init__(self, message: str, *, key: str | None = None) -> None:
-        super().__init__(message)
-        self.key = key
+    def __init__(self, template: str, *, setting: str | None = None, missing: bool = False) -> None:
+        self.template = template
+        self.setting = setting
+        self.missing = missing
+        super().__init__(self.render())
+
+    def render(self, name: Callable[[str], str] = str) -> str:
+        """The message with every setting named by `name(neutral_name)`."""
+        return self.template.format_map(_SettingNames(name))
+
+    @staticmethod
+    def literal(value: object) -> str:
+        """`value` as text that a template shows verbatim."""
+        return str(value).replace("{", "{{").replace("}", "}}")
 
 
 class UnsupportedOperationError(ContextSmsError):
@@ -294,6 +324,31 @@ class APIConnectionError(APIError):
 
 class APITimeoutError(APIConnectionError):
     """The request timed out (connect, read, write or waiting for a pooled connection)."""
+
+
+class AmbiguousCreateError(APIError):
+    """A create may have been committed although no success came back, and it was not
+    sent again: the API offers no lookup to tell, and Idempotency-Key is not trusted.
+
+    `cause` is the last failure (a 5xx, a dropped connection, a read timeout); `record`
+    names what may exist now (``enterprise``, ``CSP``); `candidates` lists the ids of
+    records that match, when a lookup found several and cannot tell which is this call's.
+    """
+
+    def __init__(
+        self,
+        cause: APIError,
+        *,
+        record: str,
+        reason: str,
+        candidates: tuple[str, ...] = (),
+    ) -> None:
+        # the cause is already one bounded line; what follows must never be cut
+        message = " ".join(f"{cause}; the {record} may have been created: {reason}".split())
+        super().__init__(message, method=cause.method, url=cause.url, request=cause.request)
+        self.cause = cause
+        self.record = record
+        self.candidates = candidates
 
 
 _STATUS_CLASSES: dict[int, type[APIStatusError]] = {

@@ -1,180 +1,179 @@
 """Ambiguous creates: never leave a duplicate or an untracked record behind.
 
 A create POST fails *ambiguously* when the server may have acted on it although the
-client saw no success: the connection dropped after the request was sent, the read
-timed out, or the server answered 5xx. The request loop replays such a POST with the
-same Idempotency-Key (one key per logical call), and a server that honours the key
-(the emulator does) answers the replay with the stored response. Because the real
-service may not honour the key, this module also looks the record up by its natural
-key and adopts what the earlier attempt made:
+client saw no success: a 5xx, a dropped connection after the request was sent, a read
+timeout. Every create carries an Idempotency-Key, but neither API document promises
+that the service honours it, so the key alone justifies a replay only when the caller
+trusts it (``ConnectionSettings.trust_idempotency_keys``). Otherwise each record kind
+gets what its API allows; the rules are written once, in docs/client.md
+("Idempotency and reconciliation").
 
-* Mapping (both APIs): a phone number maps once. When a retry that follows an
-  ambiguous failure gets 409 (DUPLICATE_MAPPING), or every attempt failed ambiguously,
-  the enterprise's mappings are listed; a mapping with the same phone number,
-  messaging_app_id and messaging_app_type is the one this call made and is returned.
-  Otherwise the original error is raised.
-* Enterprise, Teams: before each replay that follows an ambiguous failure (and once
-  more if the call still fails), GET /csp/enterprises/{cspId} is searched for a
-  non-deleted enterprise with the same name, contact, number and email (email compared
-  case-insensitively) created at or after the call started, less `CREATED_SLACK`
-  seconds of clock skew; the earliest such enterprise is adopted instead of posting again.
-* Enterprise, Webex: the API has no enterprise list, so only the Idempotency-Key
-  protects a replay. If the real service ignores the key, a replay after a dropped
-  response can create a second enterprise (docs/client.md says so).
-
-Lookups are best effort: if a lookup itself fails, it is logged and the create goes on
-(or fails) as it would have without it.
+The lookups tell "this call's record" from "someone else's" by the ids that existed
+before the call (`existing_ids`, a snapshot the caller takes, or this module takes,
+before the first POST), never by comparing the local clock with the server's
+``createdDate``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Protocol
+from collections.abc import Callable, Collection
+from typing import Protocol, TypeVar
 
 from .base import AttemptTrace, BeforeReplay
-from .errors import APIError, ConflictError
+from .errors import AmbiguousCreateError, APIError
 from .models import Enterprise, EnterpriseSpec, MappingSpec, NumberMapping
-from .settings import Platform
 
 __all__ = [
-    "CREATED_SLACK",
-    "create_enterprise",
-    "create_mapping",
-    "matching_enterprise",
+    "Post",
+    "create_enterprise_by_lookup",
+    "create_mapping_by_lookup",
+    "create_without_lookup",
+    "matching_enterprises",
     "matching_mapping",
 ]
 
 logger = logging.getLogger("pulumi_contextsms.client")
 
-CREATED_SLACK = 5.0
-"""Seconds: an enterprise created this long before the call started still counts."""
+R = TypeVar("R")
+
+Post = Callable[[AttemptTrace, BeforeReplay | None, bool], R]
+"""Send the create: (trace, hook called before each replay, may the loop replay it)."""
 
 
 class Lookups(Protocol):
     """The read calls reconciliation needs (`ContextSmsClient` provides them)."""
-
-    @property
-    def platform(self) -> Platform: ...
 
     def list_enterprises(self, csp_id: str) -> list[Enterprise]: ...
 
     def list_mappings(self, enterprise_id: str) -> list[NumberMapping]: ...
 
 
-def matching_enterprise(
-    candidates: list[Enterprise], spec: EnterpriseSpec, started_at: float
-) -> Enterprise | None:
-    """The earliest live enterprise equal to `spec` created since `started_at` - slack."""
-    floor_ms = (started_at - CREATED_SLACK) * 1000
-    matches = [
-        enterprise
-        for enterprise in candidates
-        if not enterprise.deleted
-        and enterprise.name == spec.name
-        and enterprise.contact == spec.contact
-        and enterprise.phone_number == spec.phone_number
-        and (enterprise.email or "").casefold() == spec.email.casefold()
-        and enterprise.created_date is not None
-        and enterprise.created_date >= floor_ms
-    ]
-    return min(matches, key=lambda e: e.created_date or 0, default=None)
-
-
-def matching_mapping(candidates: list[NumberMapping], spec: MappingSpec) -> NumberMapping | None:
-    """The mapping with `spec`'s phone number, messaging app id and type, if any."""
+def matching_mapping(
+    candidates: list[NumberMapping], spec: MappingSpec, existing_ids: Collection[str]
+) -> NumberMapping | None:
+    """The mapping equal to `spec` (every field it sets) that is not among `existing_ids`."""
+    wanted = spec.model_dump(exclude_none=True)
     return next(
         (
             mapping
             for mapping in candidates
-            if mapping.phone_number == spec.phone_number
-            and mapping.messaging_app_id == spec.messaging_app_id
-            and mapping.messaging_app_type == spec.messaging_app_type
+            if mapping.mapping_id not in existing_ids
+            and all(getattr(mapping, field) == value for field, value in wanted.items())
         ),
         None,
     )
 
 
-def _find_enterprise(
-    lookups: Lookups, csp_id: str, spec: EnterpriseSpec, started_at: float
-) -> Enterprise | None:
+def matching_enterprises(
+    candidates: list[Enterprise], spec: EnterpriseSpec, existing_ids: Collection[str]
+) -> list[Enterprise]:
+    """Live enterprises equal to `spec` (email case-insensitively) not among `existing_ids`."""
+    return [
+        enterprise
+        for enterprise in candidates
+        if enterprise.enterprise_id not in existing_ids
+        and not enterprise.deleted
+        and enterprise.name == spec.name
+        and enterprise.contact == spec.contact
+        and enterprise.phone_number == spec.phone_number
+        and (enterprise.email or "").casefold() == spec.email.casefold()
+    ]
+
+
+def _lookup(what: str, list_call: Callable[[], list[R]]) -> list[R] | None:
     try:
-        candidates = lookups.list_enterprises(csp_id)
+        return list_call()
     except APIError as err:
-        logger.warning("could not list enterprises to reconcile a create: %s", err)
+        logger.warning("could not list %s to reconcile a create: %s", what, err)
         return None
-    found = matching_enterprise(candidates, spec, started_at)
-    if found is not None:
-        logger.info("adopting enterprise %s made by an earlier attempt", found.enterprise_id)
-    return found
 
 
-def _find_mapping(lookups: Lookups, enterprise_id: str, spec: MappingSpec) -> NumberMapping | None:
-    try:
-        candidates = lookups.list_mappings(enterprise_id)
-    except APIError as err:
-        logger.warning("could not list mappings to reconcile a create: %s", err)
-        return None
-    found = matching_mapping(candidates, spec)
-    if found is not None:
-        logger.info("adopting mapping %s made by an earlier attempt", found.mapping_id)
-    return found
-
-
-def create_enterprise(
-    lookups: Lookups,
-    post: Callable[[AttemptTrace, BeforeReplay | None], Enterprise],
-    csp_id: str,
-    spec: EnterpriseSpec,
-    *,
-    started_at: float,
-) -> Enterprise:
-    """Run the create POST `post`, adopting an enterprise an ambiguous attempt made."""
+def create_without_lookup(post: Post[R], *, record: str, trusted: bool, reason: str) -> R:
+    """A create whose API offers no lookup: replayed only on a trusted key; otherwise an
+    ambiguous failure is raised as `AmbiguousCreateError`, never replayed blindly."""
     trace = AttemptTrace()
-    if lookups.platform is not Platform.TEAMS:
-        return post(trace, None)  # no enterprise list: only the Idempotency-Key protects
-
-    adopted: list[Enterprise] = []
-
-    def before_replay() -> bool:
-        found = _find_enterprise(lookups, csp_id, spec, started_at)
-        if found is None:
-            return False
-        adopted.append(found)
-        return True
-
     try:
-        return post(trace, before_replay)
-    except APIError:
-        if adopted:
-            return adopted[0]
-        if trace.ambiguous:
-            found = _find_enterprise(lookups, csp_id, spec, started_at)
-            if found is not None:
-                return found
-        raise
+        return post(trace, None, trusted)
+    except APIError as err:
+        if trusted or not trace.ambiguous:
+            raise
+        raise AmbiguousCreateError(err, record=record, reason=reason) from err
 
 
-def create_mapping(
+def create_mapping_by_lookup(
     lookups: Lookups,
-    post: Callable[[AttemptTrace, BeforeReplay | None], NumberMapping],
+    post: Post[NumberMapping],
     enterprise_id: str,
     spec: MappingSpec,
+    existing_ids: Collection[str],
 ) -> NumberMapping:
-    """Run the create POST `post`; after an ambiguous failure, adopt the mapping it made."""
+    """A mapping create reconciled by its number (which maps once across ContextSMS):
+    before each replay after an ambiguous failure, and once more if the call fails after
+    one, the enterprise's mappings are searched for one equal to `spec` that is not
+    among `existing_ids`; that one is this call's and is returned."""
     trace = AttemptTrace()
+    found: list[NumberMapping] = []
+
+    def find() -> NumberMapping | None:
+        listing = _lookup("mappings", lambda: lookups.list_mappings(enterprise_id))
+        match = None if listing is None else matching_mapping(listing, spec, existing_ids)
+        if match is not None:
+            logger.info("adopting mapping %s made by an earlier attempt", match.mapping_id)
+            found.append(match)
+        return match
+
     try:
-        return post(trace, None)
-    except ConflictError:
-        if not trace.ambiguous:
-            raise  # a first-attempt 409 is a real duplicate
-        found = _find_mapping(lookups, enterprise_id, spec)
-        if found is not None:
-            return found
-        raise
+        return post(trace, lambda: find() is not None, True)
     except APIError:
-        if trace.ambiguous:
-            found = _find_mapping(lookups, enterprise_id, spec)
-            if found is not None:
-                return found
+        # a 409 after an ambiguous attempt is likely that attempt's own record
+        if not found and trace.ambiguous:
+            find()
+        if found:
+            return found[-1]
+        raise
+
+
+def create_enterprise_by_lookup(
+    lookups: Lookups,
+    post: Post[Enterprise],
+    csp_id: str,
+    spec: EnterpriseSpec,
+    existing_ids: Collection[str],
+) -> Enterprise:
+    """A Teams enterprise create reconciled through the CSP's enterprise list: before each
+    replay after an ambiguous failure (and once more if the call fails after one), a live
+    enterprise equal to `spec` that is not among `existing_ids` is this call's. Several
+    such enterprises cannot be told apart: `AmbiguousCreateError` lists them."""
+    trace = AttemptTrace()
+    found: list[Enterprise] = []
+    several: list[tuple[str, ...]] = []
+
+    def find() -> bool:
+        listing = _lookup("enterprises", lambda: lookups.list_enterprises(csp_id))
+        matches = [] if listing is None else matching_enterprises(listing, spec, existing_ids)
+        if len(matches) == 1:
+            logger.info(
+                "adopting enterprise %s made by an earlier attempt", matches[0].enterprise_id
+            )
+            found.append(matches[0])
+        elif matches:
+            several.append(tuple(e.enterprise_id for e in matches))
+        return bool(matches)
+
+    try:
+        return post(trace, find, True)
+    except APIError as err:
+        if not found and not several and trace.ambiguous:
+            find()
+        if found:
+            return found[-1]
+        if several:
+            raise AmbiguousCreateError(
+                err,
+                record="enterprise",
+                reason=f"{len(several[-1])} enterprises of CSP {csp_id} now match it and "
+                "none existed before this call",
+                candidates=several[-1],
+            ) from err
         raise

@@ -6,9 +6,9 @@ The rules (the request loop in `base.py` applies them; docs/client.md states the
   The wait is the response's Retry-After (seconds or an HTTP-date), capped at
   `RetryPolicy.max_retry_after`; without a usable Retry-After, the backoff below.
 * 5xx, timeouts and dropped connections are retried only when replaying is safe: the
-  method is idempotent (GET, HEAD, OPTIONS, PUT, DELETE), or the POST carries an
-  Idempotency-Key (every create does; one key per logical call, reused on every retry),
-  or the POST creates nothing (the auth calls and the read-only lookups).
+  method is idempotent (GET, HEAD, OPTIONS, PUT, DELETE), or the POST creates nothing
+  (the auth calls and the read-only lookups), or the create was made safe to replay
+  (a trusted Idempotency-Key, or a lookup before each replay: `reconcile.py`).
 * A connection that was never established (connect error or connect timeout) is
   retried on any method: nothing reached the server.
 * Any other 4xx is never retried. A 401 on an API call is not retried either: the

@@ -1,21 +1,24 @@
-"""Where the client connects, as whom, and the safety rules that guard it.
+"""Where the client connects, as whom, with which limits, and the safety rules that guard it.
 
-`ConnectionSettings.resolve()` turns the stack-config values (``contextsms:platform``,
-``contextsms:environment``, ``contextsms:apiBase``, ``contextsms:authBase``,
-``contextsms:username``, ``contextsms:password``) into settings, or raises
-`ConfigurationError` naming the key to fix:
+`ConnectionSettings.resolve()` turns plain values into checked settings, or raises
+`ConfigurationError` naming the setting to fix by its neutral name (``platform``,
+``environment``, ``api_base``, ``auth_base``, ``username``, ``password``, ...; the
+Pulumi layer renders those as its ``contextsms:*`` keys). The rules:
 
-* Production is never a default. Without ``contextsms:apiBase`` or
-  ``contextsms:environment`` there is no base at all; ``environment=production`` picks
-  the documented production base; an explicit base on a documented production host
-  needs ``environment=production`` too (no production base without explicit opt-in).
+* Production is never a default. Without ``api_base`` or ``environment`` there is no
+  base at all; ``environment=production`` picks the documented production base; an
+  explicit base on a documented production host needs ``environment=production`` too
+  (no production base without explicit opt-in).
 * Only ``http``/``https`` URLs; plain ``http`` only for loopback hosts (``localhost``,
   127.0.0.0/8, ``::1``); no credentials, query or fragment inside a base URL. TLS
   verification is always on: there is deliberately no option to switch it off.
 * The Teams API documents no development base, and authenticates on its API base.
 * The Webex auth service has its own base: the documented one for the documented API
   bases; for a loopback ``.../api/v1`` base (the emulator) the same origin + ``/v1``;
-  anything else needs ``contextsms:authBase``.
+  anything else needs ``auth_base``.
+* ``trust_idempotency_keys`` (default False): neither API document promises that the
+  service honours Idempotency-Key, so by default no create is replayed on the key's
+  strength alone (docs/client.md, "Idempotency and reconciliation").
 
 The same checks run when `ConnectionSettings` is constructed directly.
 """
@@ -24,8 +27,6 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-import os
-from collections.abc import Mapping
 from enum import StrEnum
 from importlib import metadata
 from typing import Any
@@ -43,24 +44,20 @@ __all__ = [
     "DEFAULT_READ_TIMEOUT",
     "DEFAULT_WRITE_TIMEOUT",
     "DOCUMENTED_API_BASES",
-    "ENV_VARS",
-    "KEY_API_BASE",
-    "KEY_AUTH_BASE",
-    "KEY_ENVIRONMENT",
-    "KEY_PASSWORD",
-    "KEY_PLATFORM",
-    "KEY_USERNAME",
     "PRODUCTION_HOSTS",
     "TEAMS_PRODUCTION_API_BASE",
     "WEBEX_AUTH_BASE",
     "WEBEX_DEVELOPMENT_API_BASE",
     "WEBEX_PRODUCTION_API_BASE",
+    "ConnectionIdentity",
     "ConnectionSettings",
     "Environment",
     "Platform",
     "Timeouts",
     "is_loopback_host",
 ]
+
+_lit = ConfigurationError.literal
 
 
 class Platform(StrEnum):
@@ -76,23 +73,6 @@ class Environment(StrEnum):
     DEVELOPMENT = "development"
     PRODUCTION = "production"
 
-
-# Stack-config keys, named in every ConfigurationError.
-KEY_PLATFORM = "contextsms:platform"
-KEY_ENVIRONMENT = "contextsms:environment"
-KEY_API_BASE = "contextsms:apiBase"
-KEY_AUTH_BASE = "contextsms:authBase"
-KEY_USERNAME = "contextsms:username"
-KEY_PASSWORD = "contextsms:password"
-
-ENV_VARS: dict[str, str] = {
-    KEY_PLATFORM: "CONTEXTSMS_PLATFORM",
-    KEY_ENVIRONMENT: "CONTEXTSMS_ENVIRONMENT",
-    KEY_API_BASE: "CONTEXTSMS_API_BASE",
-    KEY_AUTH_BASE: "CONTEXTSMS_AUTH_BASE",
-    KEY_USERNAME: "CONTEXTSMS_USERNAME",
-    KEY_PASSWORD: "CONTEXTSMS_PASSWORD",
-}
 
 # The documented bases (api-docs/). The Webex auth service is documented once, for both
 # environments; the Teams API documents production only.
@@ -149,6 +129,22 @@ class Timeouts(BaseModel):
         return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
 
 
+class ConnectionIdentity(BaseModel):
+    """Which service a record lives on: the platform and the API base, nothing secret.
+
+    Two settings with the same identity reach the same records, whatever else differs
+    (the user, timeouts, the name a caller gives the settings).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    platform: Platform
+    api_base: str
+
+    def __str__(self) -> str:
+        return f"{self.platform.value} {self.api_base}"
+
+
 def is_loopback_host(host: str) -> bool:
     """True for ``localhost``, 127.0.0.0/8 and ``::1`` (brackets optional)."""
     name = host.strip().lower().strip("[]")
@@ -160,14 +156,6 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
-def _set_hint(key: str) -> str:
-    secret = " --secret" if key == KEY_PASSWORD else ""
-    return (
-        f"set it with `pulumi config set{secret} {key} ...` "
-        f"or the {ENV_VARS[key]} environment variable"
-    )
-
-
 def _clean(value: str | None) -> str | None:
     if value is None:
         return None
@@ -175,61 +163,69 @@ def _clean(value: str | None) -> str | None:
     return stripped or None
 
 
-def _normalise_base(url: str, key: str) -> tuple[str, str]:
+def _missing(setting: str, detail: str = "") -> ConfigurationError:
+    return ConfigurationError(f"{{{setting}}} is not set{detail}", setting=setting, missing=True)
+
+
+def _normalise_base(url: str, setting: str) -> tuple[str, str]:
     """Check a base URL against the safety rules; return (normalised URL, host)."""
+    name = f"{{{setting}}}"
     try:
         parts = urlsplit(url.strip())
         host = parts.hostname
         _ = parts.port  # raises ValueError on a bad port
     except ValueError as exc:
-        raise ConfigurationError(f"{key} is not a valid URL ({exc})", key=key) from None
+        raise ConfigurationError(
+            f"{name} is not a valid URL ({_lit(exc)})", setting=setting
+        ) from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         shown = f"scheme {scheme!r}" if scheme else "no scheme"
         raise ConfigurationError(
-            f"{key} must be an https:// URL (http:// only for loopback hosts), got {shown}",
-            key=key,
+            f"{name} must be an https:// URL (http:// only for loopback hosts), got {_lit(shown)}",
+            setting=setting,
         )
     if parts.username is not None or parts.password is not None:
         raise ConfigurationError(
-            f"{key} must not contain credentials; use {KEY_USERNAME} and {KEY_PASSWORD} instead",
-            key=key,
+            f"{name} must not contain credentials; use {{username}} and {{password}} instead",
+            setting=setting,
         )
     if not host:
-        raise ConfigurationError(f"{key} has no host: {url!r}", key=key)
+        raise ConfigurationError(f"{name} has no host: {_lit(repr(url))}", setting=setting)
     if parts.query or parts.fragment:
-        raise ConfigurationError(f"{key} must not contain a query or fragment", key=key)
+        raise ConfigurationError(f"{name} must not contain a query or fragment", setting=setting)
     if scheme == "http" and not is_loopback_host(host):
         raise ConfigurationError(
-            f"{key} uses plain http:// with the non-loopback host {host!r}; use https:// "
-            "(plain http is allowed only for localhost, 127.0.0.0/8 and ::1)",
-            key=key,
+            f"{name} uses plain http:// with the non-loopback host {_lit(repr(host))}; use "
+            "https:// (plain http is allowed only for localhost, 127.0.0.0/8 and ::1)",
+            setting=setting,
         )
     normalised = urlunsplit((scheme, parts.netloc.lower(), parts.path.rstrip("/"), "", ""))
     return normalised, host
 
 
 def _check_documented_host(
-    host: str, key: str, platform: Platform, environment: Environment | None
+    host: str, setting: str, platform: Platform, environment: Environment | None
 ) -> None:
+    name = f"{{{setting}}}"
     owner = _DOCUMENTED_HOSTS.get(host)
     if owner is not None and owner is not platform:
         raise ConfigurationError(
-            f"{key} points at {host}, a documented {owner.value} host, but "
-            f"{KEY_PLATFORM} is {platform.value}",
-            key=key,
+            f"{name} points at {host}, a documented {owner.value} host, but "
+            f"{{platform}} is {platform.value}",
+            setting=setting,
         )
     if host in PRODUCTION_HOSTS and environment is not Environment.PRODUCTION:
         raise ConfigurationError(
-            f"{key} points at the production host {host}: production base without explicit "
-            f"opt-in; set {KEY_ENVIRONMENT} to production to use it "
+            f"{name} points at the production host {host}: production base without explicit "
+            "opt-in; set {environment} to production to use it "
             f"(currently {environment.value if environment else 'unset'})",
-            key=key,
+            setting=setting,
         )
     if host in _DEVELOPMENT_HOSTS and environment is Environment.PRODUCTION:
         raise ConfigurationError(
-            f"{key} points at the development host {host} but {KEY_ENVIRONMENT} is production",
-            key=key,
+            f"{name} points at the development host {host} but {{environment}} is production",
+            setting=setting,
         )
 
 
@@ -244,7 +240,7 @@ def _derive_webex_auth_base(api_base: str, api_host: str) -> str | None:
     return None
 
 
-def _parse_enum(enum: type[StrEnum], value: object, key: str) -> Any:
+def _parse_enum(enum: type[StrEnum], value: object, setting: str) -> Any:
     if isinstance(value, enum):
         return value
     text = str(value).strip().lower()
@@ -252,7 +248,9 @@ def _parse_enum(enum: type[StrEnum], value: object, key: str) -> Any:
         return enum(text)
     except ValueError:
         choices = " or ".join(repr(member.value) for member in enum)
-        raise ConfigurationError(f"{key} must be {choices}, got {value!r}", key=key) from None
+        raise ConfigurationError(
+            f"{{{setting}}} must be {choices}, got {_lit(repr(value))}", setting=setting
+        ) from None
 
 
 class ConnectionSettings(BaseModel):
@@ -273,39 +271,41 @@ class ConnectionSettings(BaseModel):
     environment: Environment | None = None
     timeouts: Timeouts = Field(default_factory=Timeouts)
     retry: RetryPolicy = Field(default_factory=RetryPolicy)
+    trust_idempotency_keys: bool = False
     user_agent: str = Field(default_factory=_user_agent)
 
     @field_validator("api_base")
     @classmethod
     def _check_api_base(cls, value: str) -> str:
-        return _normalise_base(value, KEY_API_BASE)[0]
+        return _normalise_base(value, "api_base")[0]
 
     @field_validator("auth_base")
     @classmethod
     def _check_auth_base(cls, value: str) -> str:
-        return _normalise_base(value, KEY_AUTH_BASE)[0]
+        return _normalise_base(value, "auth_base")[0]
 
     @model_validator(mode="after")
     def _check(self) -> ConnectionSettings:
         api_host = urlsplit(self.api_base).hostname or ""
         auth_host = urlsplit(self.auth_base).hostname or ""
-        _check_documented_host(api_host, KEY_API_BASE, self.platform, self.environment)
-        _check_documented_host(auth_host, KEY_AUTH_BASE, self.platform, self.environment)
+        _check_documented_host(api_host, "api_base", self.platform, self.environment)
+        _check_documented_host(auth_host, "auth_base", self.platform, self.environment)
         if self.platform is Platform.TEAMS and self.auth_base != self.api_base:
             raise ConfigurationError(
-                f"{KEY_AUTH_BASE} is for the Webex API only: the Teams Platform API "
-                f"authenticates on {KEY_API_BASE}; unset {KEY_AUTH_BASE}",
-                key=KEY_AUTH_BASE,
+                "{auth_base} is for the Webex API only: the Teams Platform API "
+                "authenticates on {api_base}; unset {auth_base}",
+                setting="auth_base",
             )
         if not self.username.strip():
-            raise ConfigurationError(
-                f"{KEY_USERNAME} is not set; {_set_hint(KEY_USERNAME)}", key=KEY_USERNAME
-            )
+            raise _missing("username")
         if not self.password.get_secret_value():
-            raise ConfigurationError(
-                f"{KEY_PASSWORD} is not set; {_set_hint(KEY_PASSWORD)}", key=KEY_PASSWORD
-            )
+            raise _missing("password")
         return self
+
+    @property
+    def identity(self) -> ConnectionIdentity:
+        """The service these settings reach (no user, no secret)."""
+        return ConnectionIdentity(platform=self.platform, api_base=self.api_base)
 
     @classmethod
     def resolve(
@@ -319,20 +319,18 @@ class ConnectionSettings(BaseModel):
         password: str | SecretStr | None = None,
         timeouts: Timeouts | None = None,
         retry: RetryPolicy | None = None,
+        trust_idempotency_keys: bool = False,
     ) -> ConnectionSettings:
-        """Apply the safety rules to stack-config values (empty strings count as unset).
+        """Apply the safety rules to plain values (empty strings count as unset).
 
-        Raises `ConfigurationError` naming the ``contextsms:*`` key to fix.
+        Raises `ConfigurationError` naming the setting to fix.
         """
         if platform is None or not str(platform).strip():
-            raise ConfigurationError(
-                f"{KEY_PLATFORM} is not set; {_set_hint(KEY_PLATFORM)} (webex or teams)",
-                key=KEY_PLATFORM,
-            )
-        plat: Platform = _parse_enum(Platform, platform, KEY_PLATFORM)
+            raise _missing("platform", " (webex or teams)")
+        plat: Platform = _parse_enum(Platform, platform, "platform")
         env: Environment | None = None
         if environment is not None and str(environment).strip():
-            env = _parse_enum(Environment, environment, KEY_ENVIRONMENT)
+            env = _parse_enum(Environment, environment, "environment")
         api = _clean(api_base)
         auth = _clean(auth_base)
 
@@ -340,44 +338,41 @@ class ConnectionSettings(BaseModel):
             if env is None:
                 example = "/api/v1" if plat is Platform.WEBEX else "/api/v2"
                 raise ConfigurationError(
-                    f"no API base: set {KEY_API_BASE} (for the emulator, e.g. "
-                    f"http://127.0.0.1:8080{example}) or {KEY_ENVIRONMENT} "
+                    "no API base: set {api_base} (for the emulator, e.g. "
+                    f"http://127.0.0.1:8080{example}) or {{environment}} "
                     "(development or production); production is never chosen by default",
-                    key=KEY_API_BASE,
+                    setting="api_base",
+                    missing=True,
                 )
             documented = DOCUMENTED_API_BASES.get((plat, env))
             if documented is None:
                 raise ConfigurationError(
                     f"the Teams Platform API documents no {env.value} base; "
-                    f"set {KEY_API_BASE} explicitly (for example the emulator's "
+                    "set {api_base} explicitly (for example the emulator's "
                     "http://127.0.0.1:PORT/api/v2)",
-                    key=KEY_API_BASE,
+                    setting="api_base",
+                    missing=True,
                 )
             api = documented
-        api, api_host = _normalise_base(api, KEY_API_BASE)
+        api, api_host = _normalise_base(api, "api_base")
 
         if plat is Platform.TEAMS:
             auth = auth or api
         elif auth is None:
             auth = _derive_webex_auth_base(api, api_host)
             if auth is None:
-                raise ConfigurationError(
-                    f"{KEY_AUTH_BASE} is not set; the Webex auth service has its own base "
-                    f"and it cannot be derived from {KEY_API_BASE}; "
-                    f"{_set_hint(KEY_AUTH_BASE)}",
-                    key=KEY_AUTH_BASE,
+                raise _missing(
+                    "auth_base",
+                    "; the Webex auth service has its own base and it cannot be derived "
+                    "from {api_base}",
                 )
 
         user = _clean(username)
         if user is None:
-            raise ConfigurationError(
-                f"{KEY_USERNAME} is not set; {_set_hint(KEY_USERNAME)}", key=KEY_USERNAME
-            )
+            raise _missing("username")
         secret = password.get_secret_value() if isinstance(password, SecretStr) else password
         if not secret:
-            raise ConfigurationError(
-                f"{KEY_PASSWORD} is not set; {_set_hint(KEY_PASSWORD)}", key=KEY_PASSWORD
-            )
+            raise _missing("password")
         return cls(
             platform=plat,
             environment=env,
@@ -387,25 +382,5 @@ class ConnectionSettings(BaseModel):
             password=SecretStr(secret),
             timeouts=timeouts or Timeouts(),
             retry=retry or RetryPolicy(),
+            trust_idempotency_keys=trust_idempotency_keys,
         )
-
-    @classmethod
-    def from_env(
-        cls, environ: Mapping[str, str] | None = None, **overrides: Any
-    ) -> ConnectionSettings:
-        """`resolve()` from the ``CONTEXTSMS_*`` environment variables.
-
-        Keyword `overrides` (same names as `resolve()`) win over the environment.
-        """
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {
-            "platform": env.get(ENV_VARS[KEY_PLATFORM]),
-            "environment": env.get(ENV_VARS[KEY_ENVIRONMENT]),
-            "api_base": env.get(ENV_VARS[KEY_API_BASE]),
-            "auth_base": env.get(ENV_VARS[KEY_AUTH_BASE]),
-            "username": env.get(ENV_VARS[KEY_USERNAME]),
-            "password": env.get(ENV_VARS[KEY_PASSWORD]),
-        }
-        values.update(overrides)
-        platform = values.pop("platform")
-        return cls.resolve(platform, **values)

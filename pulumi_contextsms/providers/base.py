@@ -1,29 +1,42 @@
-"""What every ContextSMS dynamic provider shares: configure, validation, diffing.
+"""What every ContextSMS dynamic provider shares: configure, validation, diffing, and the
+identity of the service a record lives on.
 
 Provider objects are pickled into state by reference (their classes live in this
 installed package), so they carry no attributes at all: settings and clients live in
 `session`.
+
+Inputs every provider adds in check(): `platform` and `connection` (the resolved
+profile's platform and API base: the record's service, recorded in state so that a
+stack whose settings later reach another service is told so instead of losing its
+records), next to the resource's own `owner` (the stack that declares it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, NoReturn
+from typing import Any
 
-from pulumi.dynamic import CheckFailure, ConfigureRequest, DiffResult, ResourceProvider
+from pulumi.dynamic import CheckFailure, ConfigureRequest, DiffResult, ReadResult, ResourceProvider
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 from pydantic import BaseModel, ValidationError
 
 from ..client import ContextSmsClient
-from ..client.errors import ConfigurationError, ContextSmsError
-from ..client.settings import Platform
-from ..config import StackSettings
+from ..client.errors import ConfigurationError
+from ..client.settings import ConnectionIdentity, Platform
+from ..config import StackSettings, explain, key_for
 from . import session
+from .failures import Refusal
 
 PROFILE = "profile"
 PLATFORM = "platform"
+CONNECTION = "connection"
+OWNER = "owner"
 ADOPT_ID = "adopt_id"
+# Inputs that never cause a diff: who declared the record, how it was taken over.
+NEVER_DIFFED = (OWNER, ADOPT_ID)
+# Nor do the profile's name and the connection it reaches (checked apart): records
+# follow the service they live on, recorded in `connection`.
 
 
 def is_unknown(value: Any) -> bool:
@@ -35,6 +48,12 @@ def is_unknown(value: Any) -> bool:
 def known(props: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
     """The named inputs that are set and known."""
     return {n: props[n] for n in names if props.get(n) is not None and not is_unknown(props[n])}
+
+
+def gone() -> ReadResult:
+    """A read result saying the record no longer exists (a fresh object each time: the
+    SDK writes into a result's outputs)."""
+    return ReadResult(id_="", outs={})
 
 
 def field_failures(
@@ -109,23 +128,26 @@ def changed_fields(
     return [n for n in names if is_unknown(news.get(n)) or olds.get(n) != news.get(n)]
 
 
-def diff_result(
-    changes: list[str], replaces: list[str], stables: list[str], *, dbr: bool
-) -> DiffResult:
+def diff_result(changes: list[str], replaces: list[str], *, dbr: bool) -> DiffResult:
     return DiffResult(
         changes=bool(changes),
         replaces=replaces,
-        stables=stables if not replaces else [],
         delete_before_replace=dbr if replaces else None,
     )
 
 
-def fail(kind: str, action: str, exc: ContextSmsError, hint: str | None = None) -> NoReturn:
-    """Raise one clear line naming the resource kind, what failed, and how to fix it."""
-    message = f"{kind}: {action} failed: {exc}"
-    if hint:
-        message += f". {hint}"
-    raise ContextSmsError(message) from exc
+def _moved(
+    record: str, recorded: Mapping[str, Any], current: ConnectionIdentity, profile: str | None
+) -> Refusal:
+    then = f"{recorded.get('platform')} {recorded.get('api_base')}"
+    setting = "platform" if recorded.get("platform") != current.platform.value else "api_base"
+    allow = key_for("allow_connection_change", profile)
+    return Refusal(
+        f"{record} lives on {then}, but this stack's settings now reach {current}; "
+        "refusing to act on it through another service. Point "
+        f"{key_for(setting, profile)} back, or, if the records really are there now "
+        f"(the service moved, or a proxy serves it), set {allow} to true"
+    )
 
 
 class ContextSmsProvider(ResourceProvider):
@@ -137,12 +159,36 @@ class ContextSmsProvider(ResourceProvider):
         session.configure(StackSettings.from_config(req.config.get))
 
     @staticmethod
-    def client(props: Mapping[str, Any]) -> ContextSmsClient:
-        return session.client(props.get(PROFILE))
+    def profile_for(props: Mapping[str, Any]) -> str | None:
+        """The profile to reach an existing record through: the one recorded with it if it
+        still reaches the record's service, else any configured one that does.
+
+        A profile is only a name: renaming one (same settings) must neither replace the
+        record nor strand it, so records follow their recorded connection."""
+        profile = props.get(PROFILE)
+        recorded = props.get(CONNECTION)
+        if not isinstance(recorded, Mapping):
+            return profile  # recorded by an older release
+        settings = session.settings()
+        for candidate in (profile, None, *sorted(settings.profiles)):
+            try:
+                reaches = session.connection(candidate).identity.model_dump(mode="json")
+            except ConfigurationError:
+                continue
+            if reaches == dict(recorded):
+                return candidate
+        return profile
+
+    @classmethod
+    def client(cls, props: Mapping[str, Any]) -> ContextSmsClient:
+        return session.client(cls.profile_for(props))
 
     @staticmethod
-    def resolve_platform(props: Mapping[str, Any]) -> tuple[Platform | None, list[CheckFailure]]:
-        """The platform of the resource's profile, with failures for bad settings.
+    def resolve(
+        props: Mapping[str, Any], inputs: dict[str, Any]
+    ) -> tuple[Platform | None, list[CheckFailure]]:
+        """Record the resource's platform and connection in `inputs`; failures for bad
+        settings.
 
         The whole connection is checked here (bases, credentials) so that `pulumi preview`
         reports a bad configuration before any HTTP call.
@@ -151,6 +197,43 @@ class ContextSmsProvider(ResourceProvider):
         if is_unknown(profile):
             return None, []
         try:
-            return session.connection(profile).platform, []
+            resolved = session.connection(profile)
         except ConfigurationError as exc:
-            return None, [CheckFailure(PROFILE, str(exc))]
+            return None, [CheckFailure(PROFILE, str(explain(exc, profile)))]
+        inputs[PLATFORM] = resolved.platform.value
+        inputs[CONNECTION] = resolved.identity.model_dump(mode="json")
+        return resolved.platform, []
+
+    @staticmethod
+    def check_connection(record: str, props: Mapping[str, Any]) -> None:
+        """Refuse to act on a record recorded on another service than the settings reach.
+
+        Records made before the connection was recorded take the current one.
+        """
+        recorded = props.get(CONNECTION)
+        if not isinstance(recorded, Mapping):
+            return
+        profile = ContextSmsProvider.profile_for(props)
+        current = session.connection(profile).identity
+        if dict(recorded) == current.model_dump(mode="json"):
+            return
+        if session.settings().flag("allow_connection_change", profile):
+            return
+        raise _moved(record, recorded, current, profile)
+
+    @staticmethod
+    def check_connection_change(
+        record: str, olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> None:
+        """diff(): the same rule, for the connection the new inputs resolve to. An
+        allowed change is no diff: the next read records the new connection."""
+        recorded, wanted = olds.get(CONNECTION), news.get(CONNECTION)
+        if not isinstance(recorded, Mapping) or not isinstance(wanted, Mapping):
+            return
+        if dict(recorded) == dict(wanted):
+            return
+        profile = news.get(PROFILE)
+        if session.settings().flag("allow_connection_change", profile):
+            return
+        current = ConnectionIdentity.model_validate(dict(wanted))
+        raise _moved(record, recorded, current, profile)

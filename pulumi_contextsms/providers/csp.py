@@ -1,72 +1,166 @@
 """Csp (Teams only): POST /csp.
 
-The Teams API can create a CSP but cannot read, update or delete one. So a refresh
-keeps the recorded values, any input change registers a new CSP, and delete removes
-the CSP from the stack while leaving it in ContextSMS (documented, and recorded in the
-`retained_on_delete` output so it shows in every state).
+The Teams API can create a CSP but cannot read, update, delete or look one up. So a
+refresh keeps the recorded values; a change of its fields would register a new CSP and
+leave the old one in ContextSMS, which check() refuses unless the program says
+``allow_reregistration=True``; delete removes the CSP from the stack while leaving it
+in ContextSMS (recorded in the `retained_on_delete` output so it shows in every
+state); and ``adopt_id`` takes over a CSP as given, since nothing can verify it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    UpdateResult,
+)
 
-from ..client.errors import ContextSmsError
-from ..client.models import CspSpec
+from ..client import ContextSmsClient
+from ..client.errors import AmbiguousCreateError, APIStatusError
+from ..client.models import Csp, CspSpec
 from ..client.settings import Platform
+from ..client.validation import validate_id
+from . import session
 from .base import (
+    ADOPT_ID,
+    CONNECTION,
+    NEVER_DIFFED,
     PLATFORM,
     PROFILE,
     ContextSmsProvider,
     changed_fields,
     diff_result,
-    fail,
     field_failures,
+    is_unknown,
 )
+from .failures import Refusal, failing
+from .ownership import journal_ident, new_attempt, settle
 
 KIND = "Csp"
+ALLOW_REREGISTRATION = "allow_reregistration"
 SPEC_FIELDS = tuple(CspSpec.model_fields)
-INPUTS = (*SPEC_FIELDS, PROFILE, PLATFORM)
+INPUTS = (*SPEC_FIELDS, PROFILE, PLATFORM, CONNECTION, ALLOW_REREGISTRATION, *NEVER_DIFFED)
+REPLACING = (*SPEC_FIELDS, PLATFORM)
+
+
+def _ident(props: dict[str, Any]) -> dict[str, Any] | None:
+    return journal_ident("csp", props, [props.get("name"), str(props.get("email", "")).casefold()])
+
+
+def _recovery(props: dict[str, Any]) -> str:
+    return (
+        f"Look in ContextSMS for a CSP named {props.get('name')!r} ({props.get('email')}): "
+        'if it is there, set adopt_id="CSP..." on this Csp and run `pulumi up` again; if not, '
+        "run `pulumi up` again to register it"
+    )
+
+
+def _reregistration_failures(olds: dict[str, Any], news: dict[str, Any]) -> list[CheckFailure]:
+    if not olds or news.get(ALLOW_REREGISTRATION) is True:
+        return []
+    return [
+        CheckFailure(
+            name,
+            f"changing {name} would register a new CSP, and the CSP registered now would stay "
+            "in ContextSMS (the Teams Platform API cannot change or delete a CSP); keep "
+            f"{name} as it was, or set {ALLOW_REREGISTRATION}=True to register a new CSP anyway",
+        )
+        for name in changed_fields(olds, news, SPEC_FIELDS)
+        if not is_unknown(news.get(name))
+    ]
 
 
 class CspProvider(ContextSmsProvider):
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = dict(news)
-        platform, failures = self.resolve_platform(news)
-        if platform is not None:
-            inputs[PLATFORM] = platform.value
-            if platform is not Platform.TEAMS:
-                failures.append(
-                    CheckFailure(
-                        PROFILE,
-                        "Csp needs the Teams Platform API (contextsms:platform=teams); "
-                        "the Webex Bot API has no CSP endpoint",
-                    )
+        platform, failures = self.resolve(news, inputs)
+        if platform is not None and platform is not Platform.TEAMS:
+            failures.append(
+                CheckFailure(
+                    PROFILE,
+                    "Csp needs the Teams Platform API (contextsms:platform=teams); "
+                    "the Webex Bot API has no CSP endpoint",
                 )
+            )
         failures += field_failures(CspSpec, news, SPEC_FIELDS)
+        failures += _reregistration_failures(olds, news)
+        adopt_id = news.get(ADOPT_ID)
+        if adopt_id is not None and not is_unknown(adopt_id):
+            try:
+                validate_id(adopt_id, ADOPT_ID)
+            except ValueError as exc:
+                failures.append(CheckFailure(ADOPT_ID, str(exc)))
         return CheckResult(inputs, failures)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changes = changed_fields(olds, news, INPUTS)
-        return diff_result(changes, changes, ["csp_id"], dbr=False)
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        with failing(KIND, f"plan of {id_}", news.get(PROFILE)):
+            self.check_connection_change(id_, olds, news)
+        settle(_ident(olds))
+        replaces = changed_fields(olds, news, REPLACING)
+        return diff_result(replaces, replaces, dbr=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        spec = CspSpec(**{f: props[f] for f in SPEC_FIELDS if props.get(f) is not None})
-        try:
-            csp = self.client(props).create_csp(spec)
-        except ContextSmsError as exc:
-            fail(KIND, f"create of {spec.name}", exc)
-        if not csp.csp_id:
-            raise ContextSmsError(f"{KIND}: the API created {spec.name} but returned no cspId")
+        adopt_id = props.get(ADOPT_ID)
+        action = f"adopt of {adopt_id}" if adopt_id else f"create of {props.get('name')!r}"
+        with failing(KIND, action, props.get(PROFILE)):
+            if adopt_id:
+                csp = Csp(csp_id=adopt_id, name=props.get("name"), email=props.get("email"))
+            else:
+                csp = self._create(self.client(props), props)
+            if not csp.csp_id:
+                raise Refusal(f"the API registered {props.get('name')!r} but returned no cspId")
         outs = {name: props.get(name) for name in INPUTS}
         outs.update(csp_id=csp.csp_id, retained_on_delete=True)
         return CreateResult(csp.csp_id, outs)
 
+    def _create(self, client: ContextSmsClient, props: dict[str, Any]) -> Csp:
+        attempt = new_attempt(_ident(props))
+        trusted = client.settings.trust_idempotency_keys
+        if attempt.recovering and not trusted:
+            started = attempt.entry.started_at if attempt.entry else "?"
+            attempt.settle()  # told once: the next `pulumi up` registers it
+            raise Refusal(
+                "an earlier `pulumi up` of this stack was interrupted while registering this "
+                f"CSP (at {started}), so it may exist in ContextSMS without being in the "
+                "stack; it cannot be looked up and Idempotency-Key is not trusted, so it was "
+                f"not registered again. {_recovery(props)}"
+            )
+        attempt.begin(None)
+        spec = CspSpec(**{f: props[f] for f in SPEC_FIELDS if props.get(f) is not None})
+        try:
+            return client.create_csp(spec, idempotency_key=attempt.idempotency_key)
+        except AmbiguousCreateError as exc:
+            attempt.settle()
+            raise Refusal(f"{exc}. {_recovery(props)}") from exc
+        except APIStatusError as exc:
+            if exc.status_code < 500:
+                attempt.settle()
+            raise
+
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         # No endpoint reads a CSP: keep what was recorded.
+        with failing(KIND, f"refresh of {id_}", props.get(PROFILE)):
+            self.check_connection(id_, props)
+            settle(_ident(props))
+            inputs = {name: props.get(name) for name in INPUTS}
+            inputs[PROFILE] = profile = self.profile_for(props)
+            inputs[CONNECTION] = session.connection(profile).identity.model_dump(mode="json")
         outs = {k: v for k, v in props.items() if k != "__provider"}
-        return ReadResult(id_, outs, {name: props.get(name) for name in INPUTS})
+        outs[CONNECTION] = inputs[CONNECTION]
+        return ReadResult(id_, outs, inputs)
 
-    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Only what needs no request reaches here (diff replaces on anything else)."""
+        outs = {**olds, **{name: news.get(name) for name in INPUTS}}
+        outs.pop("__provider", None)
+        return UpdateResult(outs)
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
         """The API cannot delete a CSP: it stays in ContextSMS, only the stack forgets it."""
+        settle(_ident(props))

@@ -1,7 +1,9 @@
 """Enterprise: POST /enterprise/{cspId}, GET getenterprise, DELETE deleteenterprise.
 
-Neither API can update an enterprise, so every input change replaces it (create the new
-one first, then delete the old). Deleted enterprises are soft-deleted by the API: a
+Neither API can update an enterprise, so every change of what it is (its fields, its
+CSP, its platform) replaces it: the new one is created first, then the old one deleted.
+A change of only the profile name, or of a connection that reaches the same service,
+is recorded without a request. Deleted enterprises are soft-deleted by the API: a
 refresh that finds ``deleted: true`` reports the enterprise gone.
 """
 
@@ -9,35 +11,47 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    UpdateResult,
+)
 
-from ..client.errors import ContextSmsError, NotFoundError
+from ..client import ContextSmsClient
+from ..client.errors import AmbiguousCreateError, APIError, APIStatusError, NotFoundError
 from ..client.models import Enterprise, EnterpriseSpec
+from ..client.reconcile import matching_enterprises
 from ..client.settings import Platform
 from ..client.validation import validate_email_address, validate_id
 from . import session
-from .adoption import mismatches
 from .base import (
     ADOPT_ID,
+    CONNECTION,
+    NEVER_DIFFED,
     PLATFORM,
     PROFILE,
     ContextSmsProvider,
     changed_fields,
     diff_result,
-    fail,
     field_failures,
+    gone,
     is_unknown,
     platform_only_failures,
 )
+from .failures import Refusal, failing
+from .listing import snapshots
+from .ownership import adoption_mismatches, journal_ident, new_attempt, settle
 
 KIND = "Enterprise"
 CSP_ID = "csp_id"
 EMAIL = "email"
 SPEC_FIELDS = ("name", "contact", "phone_number", "email", "default_mms_selection")
-INPUTS = (*SPEC_FIELDS, CSP_ID, PROFILE, PLATFORM, ADOPT_ID)
-REPLACING = (*SPEC_FIELDS, CSP_ID, PROFILE, PLATFORM)
+INPUTS = (*SPEC_FIELDS, CSP_ID, PROFILE, PLATFORM, CONNECTION, *NEVER_DIFFED)
+REPLACING = (*SPEC_FIELDS, CSP_ID, PLATFORM)
 PLATFORM_ONLY = {"default_mms_selection": Platform.WEBEX}
-GONE = ReadResult(id_="", outs={})
 
 
 def _spec(props: dict[str, Any]) -> EnterpriseSpec:
@@ -54,12 +68,33 @@ def _outputs(inputs: dict[str, Any], enterprise: Enterprise) -> dict[str, Any]:
     return outs
 
 
+def _ident(props: dict[str, Any]) -> dict[str, Any] | None:
+    key = [props.get(CSP_ID), *(props.get(f) for f in ("name", "contact", "phone_number"))]
+    return journal_ident("enterprise", props, [*key, str(props.get(EMAIL, "")).casefold()])
+
+
+def _look_for(props: dict[str, Any]) -> str:
+    return (
+        f"an enterprise of CSP {props.get(CSP_ID)} named {props.get('name')!r} (contact "
+        f"{props.get('contact')!r}, {props.get('phone_number')}, {props.get(EMAIL)})"
+    )
+
+
+def _recovery(props: dict[str, Any], candidates: tuple[str, ...] = ()) -> str:
+    example = candidates[0] if len(candidates) == 1 else "E..."
+    which = f" (one of {', '.join(candidates)})" if len(candidates) > 1 else ""
+    return (
+        f"Look in ContextSMS for {_look_for(props)}{which}: if this stack's is there, set "
+        f'adopt_id="{example}" on this Enterprise and run `pulumi up` again; if not, run '
+        "`pulumi up` again to create it"
+    )
+
+
 class EnterpriseProvider(ContextSmsProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = dict(news)
-        platform, failures = self.resolve_platform(news)
+        platform, failures = self.resolve(news, inputs)
         if platform is not None:
-            inputs[PLATFORM] = platform.value
             failures += platform_only_failures(news, platform, PLATFORM_ONLY)
             if news.get(CSP_ID) is None:
                 default = session.settings().csp_id(news.get(PROFILE))
@@ -83,65 +118,131 @@ class EnterpriseProvider(ContextSmsProvider):
             if value is not None and not is_unknown(value):
                 try:
                     validate_id(value, name)
-                except ContextSmsError as exc:
+                except ValueError as exc:
                     failures.append(CheckFailure(name, str(exc)))
         return CheckResult(inputs, failures)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changes = changed_fields(olds, news, REPLACING)
-        return diff_result(changes, changes, ["enterprise_id", "created_date"], dbr=False)
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        with failing(KIND, f"plan of {id_}", news.get(PROFILE)):
+            self.check_connection_change(id_, olds, news)
+        settle(_ident(olds))
+        replaces = changed_fields(olds, news, REPLACING)
+        return diff_result(replaces, replaces, dbr=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        client = self.client(props)
         adopt_id = props.get(ADOPT_ID)
-        try:
+        action = f"adopt of {adopt_id}" if adopt_id else f"create of {props.get('name')!r}"
+        with failing(KIND, action, props.get(PROFILE)):
+            client = self.client(props)
             if adopt_id:
-                enterprise = self._adopt(adopt_id, props)
+                enterprise = self._adopt(client, adopt_id, props)
             else:
-                enterprise = client.create_enterprise(props[CSP_ID], _spec(props))
-        except ContextSmsError as exc:
-            fail(KIND, "create", exc)
+                enterprise = self._create(client, props)
         return CreateResult(enterprise.enterprise_id, _outputs(props, enterprise))
 
-    def _adopt(self, enterprise_id: str, props: dict[str, Any]) -> Enterprise:
+    def _create(self, client: ContextSmsClient, props: dict[str, Any]) -> Enterprise:
+        attempt = new_attempt(_ident(props))
+        trusted = client.settings.trust_idempotency_keys
+        lookup = client.platform is Platform.TEAMS and not trusted
+        existing = attempt.entry.existing_ids if attempt.entry else None
+        if attempt.recovering and not trusted and existing is None:
+            attempt.settle()  # told once: the next `pulumi up` creates it
+            raise Refusal(
+                f"an earlier `pulumi up` of this stack was interrupted while creating this "
+                f"enterprise (at {attempt.entry.started_at if attempt.entry else '?'}), so it may "
+                "exist in ContextSMS without being in the stack; it cannot be looked up and "
+                f"Idempotency-Key is not trusted, so it was not created again. {_recovery(props)}"
+            )
+        spec = _spec(props)
+        if attempt.recovering and lookup and existing is not None:
+            # what the interrupted run may have made is new since its snapshot
+            made = matching_enterprises(client.list_enterprises(props[CSP_ID]), spec, existing)
+            if len(made) == 1:
+                return made[0]
+            if made:
+                candidates = tuple(e.enterprise_id for e in made)
+                raise Refusal(
+                    f"an earlier `pulumi up` of this stack was interrupted while creating this "
+                    f"enterprise, and {len(made)} enterprises made since match it. "
+                    f"{_recovery(props, candidates)}"
+                )
+        elif lookup:
+            try:
+                existing = frozenset(client.enterprise_ids(props[CSP_ID]))
+            except APIError:
+                existing = None  # the client falls back to never replaying blindly
+        attempt.begin(existing)
         try:
-            found = self.client(props).get_enterprise(enterprise_id)
+            created = client.create_enterprise(
+                props[CSP_ID],
+                spec,
+                idempotency_key=attempt.idempotency_key,
+                existing_ids=existing,
+            )
+        except AmbiguousCreateError as exc:
+            attempt.settle()
+            raise Refusal(f"{exc}. {_recovery(props, exc.candidates)}") from exc
+        except APIStatusError as exc:
+            if exc.status_code < 500:
+                attempt.settle()
+            raise
+        snapshots.seed((client.settings.api_base, created.enterprise_id), frozenset())
+        return created
+
+    def _adopt(
+        self, client: ContextSmsClient, enterprise_id: str, props: dict[str, Any]
+    ) -> Enterprise:
+        try:
+            found = client.get_enterprise(enterprise_id)
         except NotFoundError as exc:
-            fail(KIND, f"adopting {enterprise_id}", exc, "Check adopt_id")
+            raise Refusal(
+                f"{exc}. Check adopt_id: no enterprise {enterprise_id} is visible"
+            ) from exc
         if found.deleted:
-            raise ContextSmsError(f"{KIND}: cannot adopt {enterprise_id}: it is deleted")
-        wanted = {f: props.get(f) for f in SPEC_FIELDS}
-        differences = mismatches(wanted, found.model_dump())
+            raise Refusal(f"enterprise {enterprise_id} is deleted; remove adopt_id to create one")
+        differences = adoption_mismatches(
+            {f: props.get(f) for f in SPEC_FIELDS}, found.model_dump()
+        )
         if differences:
-            raise ContextSmsError(
-                f"{KIND}: adopt_id {enterprise_id} does not match the program: "
-                f"{'; '.join(differences)}. Change the program to match the existing "
-                "enterprise (adoption never changes it), or remove adopt_id to create a new one"
+            raise Refusal(
+                f"adopt_id {enterprise_id} does not match the program: {'; '.join(differences)}. "
+                "Change the program to match the existing enterprise (adoption never "
+                "changes it), or remove adopt_id to create a new one"
             )
         return found
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        try:
-            enterprise = self.client(props).get_enterprise(id_)
-        except NotFoundError:
-            return GONE
-        except ContextSmsError as exc:
-            fail(KIND, f"refresh of {id_}", exc)
-        if enterprise.deleted:
-            return GONE
-        inputs = {name: props.get(name) for name in INPUTS}
-        current = enterprise.model_dump()
-        for name in SPEC_FIELDS:
-            # Only inputs the program sets are refreshed: an unset optional input must
-            # not turn into a diff because the API reports its default.
-            if inputs.get(name) is not None and current.get(name) is not None:
-                inputs[name] = current[name]
-        return ReadResult(id_, _outputs(inputs, enterprise), inputs)
+        with failing(KIND, f"refresh of {id_}", props.get(PROFILE)):
+            self.check_connection(id_, props)
+            settle(_ident(props))
+            try:
+                enterprise = self.client(props).get_enterprise(id_)
+            except NotFoundError:
+                return gone()
+            if enterprise.deleted:
+                return gone()
+            inputs = {name: props.get(name) for name in INPUTS}
+            inputs[PROFILE] = profile = self.profile_for(props)
+            inputs[CONNECTION] = session.connection(profile).identity.model_dump(mode="json")
+            current = enterprise.model_dump()
+            for name in SPEC_FIELDS:
+                # Only inputs the program sets are refreshed: an unset optional input must
+                # not turn into a diff because the API reports its default.
+                if inputs.get(name) is not None and current.get(name) is not None:
+                    inputs[name] = current[name]
+            return ReadResult(id_, _outputs(inputs, enterprise), inputs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Only what needs no request reaches here (diff replaces on anything else)."""
+        outs = {**olds, **{name: news.get(name) for name in INPUTS}}
+        outs.pop("__provider", None)
+        return UpdateResult(outs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        try:
-            self.client(props).delete_enterprise(id_)
-        except NotFoundError:
-            return
-        except ContextSmsError as exc:
-            fail(KIND, f"delete of {id_}", exc)
+        with failing(KIND, f"delete of {id_}", props.get(PROFILE)):
+            self.check_connection(id_, props)
+            settle(_ident(props))
+            try:
+                self.client(props).delete_enterprise(id_)
+            except NotFoundError:
+                return

@@ -13,7 +13,12 @@ from ._props import props_of
 
 @dataclass
 class CspArgs:
-    """Inputs of a `Csp` (POST /csp): `email` and `name` are required."""
+    """Inputs of a `Csp` (POST /csp): `email` and `name` are required.
+
+    The API cannot change or delete a CSP, so a change of its fields would register a
+    new one and leave the old one in ContextSMS: `pulumi preview` refuses it unless
+    `allow_reregistration` is True. `adopt_id` takes over an existing CSP as given (the
+    API cannot read one to verify it)."""
 
     email: pulumi.Input[str] | None = None
     name: pulumi.Input[str] | None = None
@@ -28,6 +33,8 @@ class CspArgs:
     sub_account_id: pulumi.Input[str] | None = None
     authorizing_person_name: pulumi.Input[str] | None = None
     profile: str | None = None
+    allow_reregistration: bool | None = None
+    adopt_id: str | None = None
 
 
 class Csp(pulumi.dynamic.Resource, module="contextsms", name="Csp"):
@@ -38,6 +45,8 @@ class Csp(pulumi.dynamic.Resource, module="contextsms", name="Csp"):
     name: pulumi.Output[str]
     email: pulumi.Output[str]
     platform: pulumi.Output[str]
+    connection: pulumi.Output[dict[str, str]]
+    """The service the record lives on: its platform and API base."""
     retained_on_delete: pulumi.Output[bool]
 
     def __init__(
@@ -59,6 +68,8 @@ class Csp(pulumi.dynamic.Resource, module="contextsms", name="Csp"):
         sub_account_id: pulumi.Input[str] | None = None,
         authorizing_person_name: pulumi.Input[str] | None = None,
         profile: str | None = None,
+        allow_reregistration: bool | None = None,
+        adopt_id: str | None = None,
     ) -> None:
         if args is None:
             args = CspArgs(
@@ -75,6 +86,8 @@ class Csp(pulumi.dynamic.Resource, module="contextsms", name="Csp"):
                 sub_account_id=sub_account_id,
                 authorizing_person_name=authorizing_person_name,
                 profile=profile,
+                allow_reregistration=allow_reregistration,
+                adopt_id=adopt_id,
             )
-        outputs = ("csp_id", "platform", "retained_on_delete")
+        outputs = ("csp_id", "platform", "connection", "retained_on_delete")
         super().__init__(CspProvider(), resource_name, props_of(args, outputs), opts)

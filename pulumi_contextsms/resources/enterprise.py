@@ -39,6 +39,8 @@ class Enterprise(pulumi.dynamic.Resource, module="contextsms", name="Enterprise"
     csp_id: pulumi.Output[str]
     default_mms_selection: pulumi.Output[bool | None]
     platform: pulumi.Output[str]
+    connection: pulumi.Output[dict[str, str]]
+    """The service the record lives on: its platform and API base."""
     created_date: pulumi.Output[int]
     update_date: pulumi.Output[int]
 
@@ -68,5 +70,5 @@ class Enterprise(pulumi.dynamic.Resource, module="contextsms", name="Enterprise"
                 profile=profile,
                 adopt_id=adopt_id,
             )
-        outputs = ("enterprise_id", "platform", "created_date", "update_date")
+        outputs = ("enterprise_id", "platform", "connection", "created_date", "update_date")
         super().__init__(EnterpriseProvider(), resource_name, props_of(args, outputs), opts)

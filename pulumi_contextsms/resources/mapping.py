@@ -40,6 +40,8 @@ class NumberMapping(pulumi.dynamic.Resource, module="contextsms", name="NumberMa
     mms_enabled: pulumi.Output[bool | None]
     name: pulumi.Output[str | None]
     platform: pulumi.Output[str]
+    connection: pulumi.Output[dict[str, str]]
+    """The service the record lives on: its platform and API base."""
 
     def __init__(
         self,
@@ -67,5 +69,5 @@ class NumberMapping(pulumi.dynamic.Resource, module="contextsms", name="NumberMa
                 profile=profile,
                 adopt_id=adopt_id,
             )
-        outputs = ("mapping_id", "platform")
+        outputs = ("mapping_id", "platform", "connection")
         super().__init__(NumberMappingProvider(), resource_name, props_of(args, outputs), opts)

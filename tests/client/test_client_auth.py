@@ -138,7 +138,7 @@ def test_bad_credentials_raise_authentication_error_with_a_hint(
         webex.list_mappings("E1")
     message = str(info.value)
     assert message.startswith("POST /v1/auth/login failed: 401 UNAUTHORIZED: Invalid credentials")
-    assert "contextsms:username (ops@example.com)" in message and "contextsms:password" in message
+    assert message.endswith("; check the username (ops@example.com) and the password")
     assert PASSWORD not in message
     assert info.value.request is None and info.value.response is None and info.value.body is None
     assert info.value.__cause__ is None

@@ -174,6 +174,7 @@ def test_webex_create_mapping_path_body_and_201(api: FakeAPI, webex: ContextSmsC
             messaging_app_id="webex-bot-12345",
             mms_enabled=True,
         ),
+        existing_ids=(),  # no reconciliation snapshot: only the create is sent
     )
     assert body_of(only_api_request(api)) == {
         "messagingAppId": "webex-bot-12345",
@@ -291,7 +292,7 @@ def test_teams_create_enterprise_uses_number_and_accepts_201(
     api: FakeAPI, teams: ContextSmsClient
 ) -> None:
     api.on("POST", "/api/v2/enterprise/CSP0000003", json_response(201, V2_ENTERPRISE))
-    enterprise = teams.create_enterprise("CSP0000003", SPEC)
+    enterprise = teams.create_enterprise("CSP0000003", SPEC, existing_ids=())
     assert body_of(only_api_request(api)) == {
         "name": "ABC Marketing Company",
         "contact": "Sarah Johnson",
@@ -354,6 +355,7 @@ def test_teams_create_mapping_path_body_and_200(api: FakeAPI, teams: ContextSmsC
             messaging_app_id="teams-channel-id-12345",
             name="FrontDesk",
         ),
+        existing_ids=(),
     )
     assert body_of(only_api_request(api)) == {
         "phoneNumber": "+12223334444",

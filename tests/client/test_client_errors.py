@@ -314,8 +314,31 @@ def test_the_tree_is_drawn_in_the_module_docstring() -> None:
         "APIConnectionError",
         "APITimeoutError",
         "APIResponseValidationError",
+        "AmbiguousCreateError",
     ]:
         assert name in doc, name
+
+
+def test_configuration_errors_name_settings_neutrally_and_render_in_any_vocabulary() -> None:
+    err = errors.ConfigurationError(
+        "{api_base} points at {host}; set {environment} to production".replace(
+            "{host}", errors.ConfigurationError.literal("a{b}.example.com")
+        ),
+        setting="api_base",
+    )
+    assert str(err) == "api_base points at a{b}.example.com; set environment to production"
+    assert err.render(lambda s: f"contextsms:{s}") == (
+        "contextsms:api_base points at a{b}.example.com; set contextsms:environment to production"
+    )
+    assert (err.setting, err.missing) == ("api_base", False)
+
+
+def test_an_ambiguous_create_keeps_its_cause_and_says_it_may_exist() -> None:
+    cause = from_httpx_exception(httpx.ReadTimeout("slow"), method="POST", url=URL)
+    err = errors.AmbiguousCreateError(cause, record="CSP", reason="it cannot be looked up")
+    assert isinstance(err, errors.APIError) and err.cause is cause
+    assert str(err) == f"{cause}; the CSP may have been created: it cannot be looked up"
+    assert (err.method, err.url) == (cause.method, cause.url)
 
 
 def test_invalid_input_error_is_a_value_error() -> None:
@@ -325,7 +348,12 @@ def test_invalid_input_error_is_a_value_error() -> None:
 @pytest.mark.parametrize(
     "err",
     [
-        errors.ConfigurationError("x", key="contextsms:apiBase"),
+        errors.ConfigurationError("{api_base} is not set", setting="api_base", missing=True),
+        errors.AmbiguousCreateError(
+            from_httpx_exception(httpx.ReadTimeout("slow"), method="POST", url=URL),
+            record="enterprise",
+            reason="no lookup",
+        ),
         errors.UnsupportedOperationError("list_enterprises", "Webex Bot API (v1)"),
         errors.InvalidInputError("bad", fields=("name",)),
         make_status_error(
@@ -345,6 +373,8 @@ def test_errors_copy_and_pickle_with_their_attributes(err: ContextSmsError) -> N
     for clone in (copy.copy(err), pickle.loads(pickle.dumps(err))):
         assert type(clone) is type(err)
         assert str(clone) == str(err)
-        assert {k: v for k, v in vars(clone).items() if k not in ("request", "response")} == {
-            k: v for k, v in vars(err).items() if k not in ("request", "response")
+        skipped = ("request", "response", "cause")  # compared below, they are objects
+        assert {k: v for k, v in vars(clone).items() if k not in skipped} == {
+            k: v for k, v in vars(err).items() if k not in skipped
         }
+        assert repr(getattr(clone, "cause", None)) == repr(getattr(err, "cause", None))

@@ -159,18 +159,20 @@ def test_5xx_on_get_then_success(api: FakeAPI, webex: ContextSmsClient) -> None:
     assert list_calls(api) == 3
 
 
-def test_create_post_is_retried_on_5xx_with_the_same_idempotency_key(
-    api: FakeAPI, webex: ContextSmsClient
+def test_create_post_is_retried_on_5xx_with_the_same_trusted_idempotency_key(
+    api: FakeAPI, make_client: Callable[..., ContextSmsClient]
 ) -> None:
+    webex = make_client(Platform.WEBEX, trust_idempotency_keys=True)
     api.on(*CREATE, server_error(), server_error(503), json_response(201, ENTERPRISE))
     webex.create_enterprise("CSP1", SPEC)
     keys = [r.headers["Idempotency-Key"] for r in api.api_requests()]
     assert len(keys) == 3 and len(set(keys)) == 1
 
 
-def test_create_post_is_retried_after_a_dropped_connection_with_the_same_key(
-    api: FakeAPI, webex: ContextSmsClient
+def test_create_post_is_retried_after_a_dropped_connection_with_the_same_trusted_key(
+    api: FakeAPI, make_client: Callable[..., ContextSmsClient]
 ) -> None:
+    webex = make_client(Platform.WEBEX, trust_idempotency_keys=True)
     api.on(
         *CREATE,
         httpx.RemoteProtocolError("Server disconnected without sending a response."),
@@ -321,7 +323,7 @@ def test_the_trace_records_ambiguity(clock: FakeClock) -> None:
     handler, _ = sequence(rate_limited("0"), server_error(), json_response(200, {}))
     trace = AttemptTrace()
     options = RequestOptions(
-        "POST", POST_NO_KEY.url, json={}, authenticated=False, idempotency_key="k"
+        "POST", POST_NO_KEY.url, json={}, authenticated=False, idempotency_key="k", replay_safe=True
     )
     loop_with(handler, clock).send(options, trace=trace)
     assert trace.attempts == 3 and trace.ambiguous and trace.statuses == [429, 500, 200]

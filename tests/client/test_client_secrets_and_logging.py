@@ -115,7 +115,7 @@ def test_debug_line_format(
         "/api/v1/mapping/add/E0000001",
         json_response(201, {"numberToMessageAppMapId": "NTMAP1"}),
     )
-    webex.create_mapping("E0000001", MAPPING)
+    webex.create_mapping("E0000001", MAPPING, existing_ids=())
     messages = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
     assert messages == [
         "POST /v1/auth/login → 200 (attempt 1)",

@@ -1,4 +1,5 @@
-"""ConnectionSettings.resolve(): documented bases and the safety rules, each naming its key."""
+"""ConnectionSettings.resolve(): documented bases and the safety rules, each naming the
+setting to fix by its neutral name (the Pulumi layer renders its keys: tests/providers)."""
 
 from __future__ import annotations
 
@@ -90,13 +91,13 @@ def test_empty_strings_count_as_unset() -> None:
     assert s.environment is None
 
 
-# -- the safety rules, each naming its config key ---------------------------------------
+# -- the safety rules, each naming its setting ---------------------------------------
 
 
 def test_no_environment_and_no_api_base_is_an_error_not_production() -> None:
     err = config_error("webex")
-    assert err.key == "contextsms:apiBase"
-    assert "contextsms:apiBase" in str(err) and "contextsms:environment" in str(err)
+    assert err.setting == "api_base"
+    assert "api_base" in str(err) and "environment" in str(err)
     assert "never chosen by default" in str(err)
 
 
@@ -113,9 +114,9 @@ def test_explicit_production_base_needs_environment_production(
     platform: str, base: str, environment: str | None
 ) -> None:
     err = config_error(platform, environment, base)
-    assert err.key == "contextsms:apiBase"
+    assert err.setting == "api_base"
     assert "production base without explicit opt-in" in str(err)
-    assert "contextsms:environment" in str(err)
+    assert "environment" in str(err)
 
 
 def test_explicit_production_base_with_environment_production_is_allowed() -> None:
@@ -129,18 +130,18 @@ def test_production_auth_base_without_opt_in_is_refused() -> None:
         api_base="http://127.0.0.1:1/api/v1",
         auth_base="https://context-webex.sabrhub.com/v1",
     )
-    assert err.key == "contextsms:authBase"
+    assert err.setting == "auth_base"
     assert "production base without explicit opt-in" in str(err)
 
 
 def test_development_host_with_environment_production_is_refused() -> None:
     err = config_error("webex", "production", WEBEX_DEVELOPMENT_API_BASE)
-    assert err.key == "contextsms:apiBase"
+    assert err.setting == "api_base"
 
 
 def test_other_platforms_documented_host_is_refused() -> None:
     err = config_error("webex", "production", TEAMS_PRODUCTION_API_BASE)
-    assert err.key == "contextsms:apiBase" and "teams" in str(err)
+    assert err.setting == "api_base" and "teams" in str(err)
 
 
 @pytest.mark.parametrize(
@@ -153,7 +154,7 @@ def test_other_platforms_documented_host_is_refused() -> None:
 )
 def test_plain_http_to_a_non_loopback_host_is_refused(base: str) -> None:
     err = config_error("webex", api_base=base, auth_base="https://auth.example.com/v1")
-    assert err.key == "contextsms:apiBase"
+    assert err.setting == "api_base"
     assert "http://" in str(err) and "loopback" in str(err)
 
 
@@ -161,7 +162,7 @@ def test_plain_http_auth_base_to_a_non_loopback_host_is_refused() -> None:
     err = config_error(
         "webex", api_base="https://api.example.com/api/v1", auth_base="http://auth.example.com/v1"
     )
-    assert err.key == "contextsms:authBase"
+    assert err.setting == "auth_base"
 
 
 @pytest.mark.parametrize(
@@ -181,81 +182,83 @@ def test_non_loopback_hosts(host: str) -> None:
 )
 def test_only_http_and_https_schemes(base: str) -> None:
     err = config_error("teams", api_base=base)
-    assert err.key == "contextsms:apiBase"
+    assert err.setting == "api_base"
 
 
 def test_credentials_inside_a_base_url_are_refused_without_echoing_them() -> None:
     err = config_error("teams", api_base="https://user:hunter2@api.example.com/api/v2")
-    assert err.key == "contextsms:apiBase"
+    assert err.setting == "api_base"
     assert "hunter2" not in str(err)
 
 
 def test_query_in_a_base_url_is_refused() -> None:
-    assert config_error("teams", api_base="https://a.example.com/api/v2?x=1").key == (
-        "contextsms:apiBase"
+    assert config_error("teams", api_base="https://a.example.com/api/v2?x=1").setting == (
+        "api_base"
     )
 
 
 def test_teams_development_without_api_base_says_there_is_no_documented_base() -> None:
     err = config_error("teams", "development")
-    assert err.key == "contextsms:apiBase"
+    assert err.setting == "api_base"
     assert "documents no development base" in str(err)
 
 
 def test_webex_unknown_api_base_without_auth_base_requires_auth_base() -> None:
     err = config_error("webex", api_base="https://proxy.example.com/api/v1")
-    assert err.key == "contextsms:authBase"
-    assert "contextsms:authBase" in str(err) and "CONTEXTSMS_AUTH_BASE" in str(err)
+    assert err.setting == "auth_base"
+    assert err.missing and "cannot be derived from api_base" in str(err)
 
 
 def test_webex_loopback_base_not_ending_in_api_v1_requires_auth_base() -> None:
     err = config_error("webex", api_base="http://127.0.0.1:8080/other")
-    assert err.key == "contextsms:authBase"
+    assert err.setting == "auth_base"
 
 
 def test_teams_auth_base_different_from_api_base_is_refused() -> None:
     err = config_error(
         "teams", api_base="http://127.0.0.1:1/api/v2", auth_base="http://127.0.0.1:1/v1"
     )
-    assert err.key == "contextsms:authBase"
+    assert err.setting == "auth_base"
 
 
 @pytest.mark.parametrize("platform", [None, "", "  "])
 def test_missing_platform(platform: str | None) -> None:
     err = config_error(platform, "development")
-    assert err.key == "contextsms:platform"
-    assert "pulumi config set contextsms:platform" in str(err)
+    assert (err.setting, err.missing) == ("platform", True)
+    assert str(err) == "platform is not set (webex or teams)"
 
 
 def test_unknown_platform_lists_the_choices() -> None:
     err = config_error("slack", "development")
-    assert err.key == "contextsms:platform" and "'webex' or 'teams'" in str(err)
+    assert err.setting == "platform" and "'webex' or 'teams'" in str(err)
 
 
 def test_unknown_environment_lists_the_choices() -> None:
     err = config_error("webex", "staging")
-    assert err.key == "contextsms:environment"
+    assert err.setting == "environment"
     assert "'development' or 'production'" in str(err)
 
 
 @pytest.mark.parametrize("username", [None, "", "   "])
-def test_missing_username_says_how_to_set_it(username: str | None) -> None:
+def test_missing_username_is_named_and_marked_missing(username: str | None) -> None:
     err = config_error("webex", "development", username=username)
-    assert err.key == "contextsms:username"
-    assert "contextsms:username is not set" in str(err)
-    assert "pulumi config set contextsms:username" in str(err)
-    assert "CONTEXTSMS_USERNAME" in str(err)
+    assert (err.setting, err.missing, str(err)) == ("username", True, "username is not set")
 
 
 @pytest.mark.parametrize("password", [None, "", SecretStr("")])
-def test_missing_password_says_how_to_set_it_as_a_secret(password: Any) -> None:
+def test_missing_password_is_named_and_marked_missing(password: Any) -> None:
     err = config_error("webex", "development", password=password)
-    assert err.key == "contextsms:password"
-    assert str(err) == (
-        "contextsms:password is not set; set it with "
-        "`pulumi config set --secret contextsms:password ...` "
-        "or the CONTEXTSMS_PASSWORD environment variable"
-    )
+    assert (err.setting, err.missing, str(err)) == ("password", True, "password is not set")
+
+
+def test_the_client_speaks_no_pulumi() -> None:
+    """Its messages name settings neutrally: the Pulumi layer says which key to set."""
+    for err in (
+        config_error("webex"),
+        config_error("webex", "development", password=None),
+        config_error("webex", None, "https://context-webex.sabrhub.com/api/v1"),
+    ):
+        assert "contextsms:" not in str(err) and "pulumi" not in str(err).lower()
 
 
 # -- direct construction runs the same checks ------------------------------------------
@@ -270,7 +273,7 @@ def test_direct_construction_applies_the_production_rule() -> None:
             username="u",
             password=SecretStr("p"),
         )
-    assert info.value.key == "contextsms:apiBase"
+    assert info.value.setting == "api_base"
 
 
 def test_direct_construction_applies_the_http_rule() -> None:
@@ -321,21 +324,19 @@ def test_no_option_turns_tls_verification_off() -> None:
     assert not {f for f in fields if "verify" in f or "tls" in f or "insecure" in f}
 
 
-def test_from_env_reads_the_documented_variables() -> None:
-    s = ConnectionSettings.from_env(
-        {
-            "CONTEXTSMS_PLATFORM": "teams",
-            "CONTEXTSMS_API_BASE": "http://127.0.0.1:5/api/v2",
-            "CONTEXTSMS_USERNAME": "a@example.com",
-            "CONTEXTSMS_PASSWORD": "pw",
-        }
+def test_the_identity_is_the_platform_and_api_base_only() -> None:
+    a = resolve("webex", api_base="http://127.0.0.1:5/api/v1")
+    b = ConnectionSettings.resolve(
+        "webex", api_base="http://127.0.0.1:5/api/v1/", username="x", password="y"
     )
-    assert s.platform is Platform.TEAMS and s.username == "a@example.com"
+    assert a.identity == b.identity
+    assert a.identity.model_dump(mode="json") == {
+        "platform": "webex",
+        "api_base": "http://127.0.0.1:5/api/v1",
+    }
+    assert str(a.identity) == "webex http://127.0.0.1:5/api/v1"
 
 
-def test_from_env_overrides_win() -> None:
-    s = ConnectionSettings.from_env(
-        {"CONTEXTSMS_PLATFORM": "teams", "CONTEXTSMS_USERNAME": "a", "CONTEXTSMS_PASSWORD": "b"},
-        api_base="http://127.0.0.1:5/api/v2",
-    )
-    assert s.api_base == "http://127.0.0.1:5/api/v2"
+def test_keys_are_not_trusted_unless_the_caller_says_so() -> None:
+    assert resolve("webex", "development").trust_idempotency_keys is False
+    assert resolve("webex", "development", trust_idempotency_keys=True).trust_idempotency_keys

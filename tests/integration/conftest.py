@@ -37,7 +37,7 @@ def emulator() -> Iterator[EmulatorProcess]:
 
 @pytest.fixture(autouse=True)
 def _fresh_emulator(emulator: EmulatorProcess) -> None:
-    emulator.reset()
+    emulator.reset()  # Idempotency-Key honoured again
     emulator.clear_faults()
     emulator.clear_requests()
 
@@ -59,6 +59,7 @@ def make_client(
         username: str = DEMO_USER,
         password: str = DEMO_PASSWORD,
         retry: RetryPolicy | None = None,
+        trust_idempotency_keys: bool = False,
         **kwargs: Any,
     ) -> ContextSmsClient:
         settings = ConnectionSettings.resolve(
@@ -67,6 +68,7 @@ def make_client(
             username=username,
             password=password,
             retry=retry,
+            trust_idempotency_keys=trust_idempotency_keys,
         )
         kwargs.setdefault("sleep", sleep)
         client = ContextSmsClient(settings, **kwargs)

@@ -1,8 +1,13 @@
-"""The emulator's faults (500, 429 with Retry-After, commit-then-drop) against the client.
+"""The emulator's faults (500, 429 with Retry-After, commit-then-drop) against the client,
+in both of the client's modes:
 
-The emulator honours Idempotency-Key, so a dropped create is answered on replay with the
-stored response; on Teams the reconciliation finds the enterprise first. Either way:
-exactly one record.
+* keys not trusted (the default), against an emulator that ignores Idempotency-Key as a
+  service without it would: lookups before any replay; where there is no lookup (Webex
+  enterprises) an ambiguous create stops with `AmbiguousCreateError`, never a duplicate;
+* keys trusted, against an emulator that honours them: the replay is answered with the
+  stored response.
+
+Either way: exactly one record, or none and a clear stop.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from integration_support import RecordingSleep
 
 from contextsms_emulator import DEMO_CSP_ID, EmulatorProcess
 from pulumi_contextsms.client import (
+    AmbiguousCreateError,
+    APIConnectionError,
     ContextSmsClient,
     EnterpriseSpec,
     MappingPatch,
@@ -50,6 +57,25 @@ def records(emulator: EmulatorProcess, kind: str) -> list[dict[str, Any]]:
     return emulator.records()[kind]
 
 
+def creates(emulator: EmulatorProcess) -> list[tuple[int, str | None]]:
+    return [(status, fault) for method, _, status, fault in log_lines(emulator) if method == "POST"]
+
+
+@pytest.fixture(params=["untrusted", "trusted"])
+def mode(request: pytest.FixtureRequest, emulator: EmulatorProcess) -> str:
+    """untrusted: the emulator ignores keys; trusted: it honours them, as the user said."""
+    if request.param == "untrusted":
+        emulator.set_idempotency(False)
+    return str(request.param)
+
+
+@pytest.fixture
+def moded(
+    make_client: Callable[..., ContextSmsClient], platform: Platform, mode: str
+) -> ContextSmsClient:
+    return make_client(platform, trust_idempotency_keys=mode == "trusted")
+
+
 def test_error_fault_on_a_read_is_retried(
     client: ContextSmsClient, emulator: EmulatorProcess, sleep: RecordingSleep
 ) -> None:
@@ -64,12 +90,17 @@ def test_error_fault_on_a_read_is_retried(
     assert len(sleep.calls) == 2 and sleep.calls[0] <= 0.5 and sleep.calls[1] <= 1.0
 
 
-def test_error_fault_on_a_create_is_retried_with_the_key_and_makes_one_record(
-    client: ContextSmsClient, emulator: EmulatorProcess
+def test_error_fault_on_a_create_makes_one_record_or_stops_without_a_second(
+    moded: ContextSmsClient, platform: Platform, mode: str, emulator: EmulatorProcess
 ) -> None:
-    client.authenticate()
+    moded.authenticate()
     emulator.fault_next("error", count=1, method="POST", path_regex="/enterprise/")
-    enterprise = client.create_enterprise(DEMO_CSP_ID, enterprise_spec())
+    if platform is Platform.WEBEX and mode == "untrusted":
+        with pytest.raises(AmbiguousCreateError, match="the enterprise may have been created"):
+            moded.create_enterprise(DEMO_CSP_ID, enterprise_spec())
+        assert creates(emulator) == [(500, "error")] and records(emulator, "enterprises") == []
+        return
+    enterprise = moded.create_enterprise(DEMO_CSP_ID, enterprise_spec())
     assert [e["enterprise_id"] for e in records(emulator, "enterprises")] == [
         enterprise.enterprise_id
     ]
@@ -94,13 +125,9 @@ def test_rate_limit_fault_waits_the_retry_after(
     client.authenticate()
     emulator.set_faults(retry_after_seconds=retry_after)
     emulator.fault_next("rate_limit", count=2)
-    client.create_enterprise(DEMO_CSP_ID, enterprise_spec())
+    client.create_enterprise(DEMO_CSP_ID, enterprise_spec(), existing_ids=())
     assert sleep.calls == [float(retry_after)] * 2
-    assert [(status, fault) for _, _, status, fault in log_lines(emulator)] == [
-        (429, "rate_limit"),
-        (429, "rate_limit"),
-        (201, None),
-    ]
+    assert creates(emulator) == [(429, "rate_limit"), (429, "rate_limit"), (201, None)]
     assert len(records(emulator, "enterprises")) == 1
 
 
@@ -116,47 +143,64 @@ def test_persistent_rate_limit_raises_rate_limit_error(
     assert info.value.retry_after == 1.0 and info.value.code == "RATE_LIMITED"
 
 
-def test_drop_on_create_enterprise_leaves_exactly_one_record(
-    client: ContextSmsClient, platform: Platform, emulator: EmulatorProcess
+def test_drop_on_create_enterprise_leaves_one_record_and_never_a_second(
+    moded: ContextSmsClient, platform: Platform, mode: str, emulator: EmulatorProcess
 ) -> None:
-    client.authenticate()
+    moded.authenticate()
     emulator.fault_next("drop", count=1, method="POST", path_regex="/enterprise/")
-    enterprise = client.create_enterprise(DEMO_CSP_ID, enterprise_spec())
-    stored = records(emulator, "enterprises")
-    assert [e["enterprise_id"] for e in stored] == [enterprise.enterprise_id]
     version = "v1" if platform is Platform.WEBEX else "v2"
     create = ("POST", f"/api/{version}/enterprise/{DEMO_CSP_ID}")
-    if platform is Platform.WEBEX:  # only the key: the replay answers with the stored 201
+    listing = ("GET", f"/api/v2/csp/enterprises/{DEMO_CSP_ID}", 200, None)
+    if platform is Platform.WEBEX and mode == "untrusted":
+        # no lookup, no trusted key: stop rather than risk a second enterprise
+        with pytest.raises(AmbiguousCreateError):
+            moded.create_enterprise(DEMO_CSP_ID, enterprise_spec())
+        assert len(records(emulator, "enterprises")) == 1
+        assert log_lines(emulator) == [(*create, 201, "drop")]
+        return
+    enterprise = moded.create_enterprise(DEMO_CSP_ID, enterprise_spec())
+    stored = records(emulator, "enterprises")
+    assert [e["enterprise_id"] for e in stored] == [enterprise.enterprise_id]
+    if mode == "trusted":  # the key: the replay answers with the stored 201
         assert log_lines(emulator) == [(*create, 201, "drop"), (*create, 201, None)]
-    else:  # Teams: the reconciliation finds it in the CSP's list before posting again
-        assert log_lines(emulator) == [
-            (*create, 201, "drop"),
-            ("GET", f"/api/v2/csp/enterprises/{DEMO_CSP_ID}", 200, None),
-        ]
+    else:  # Teams: found in the CSP's list (new since the snapshot) before posting again
+        assert log_lines(emulator) == [listing, (*create, 201, "drop"), listing]
 
 
 def test_drop_on_create_mapping_leaves_exactly_one_mapping(
-    client: ContextSmsClient, platform: Platform, emulator: EmulatorProcess
+    moded: ContextSmsClient, platform: Platform, mode: str, emulator: EmulatorProcess
 ) -> None:
-    enterprise = client.create_enterprise(DEMO_CSP_ID, enterprise_spec())
+    enterprise = moded.create_enterprise(DEMO_CSP_ID, enterprise_spec())
+    emulator.clear_requests()
     emulator.fault_next("drop", count=1, method="POST", path_regex="/mapping/add/")
-    mapping = client.create_mapping(enterprise.enterprise_id, mapping_spec(platform))
+    mapping = moded.create_mapping(enterprise.enterprise_id, mapping_spec(platform))
     assert [m["mapping_id"] for m in records(emulator, "mappings")] == [mapping.mapping_id]
-    adds = [line for line in log_lines(emulator) if "/mapping/add/" in line[1]]
-    assert [(status, fault) for _, _, status, fault in adds] == [
-        (adds[0][2], "drop"),
-        (adds[0][2], None),  # the replayed response, same status
-    ]
+    status = 201 if platform is Platform.WEBEX else 200
+    if mode == "trusted":
+        assert creates(emulator) == [(status, "drop"), (status, None)]  # the replayed answer
+    else:
+        assert creates(emulator) == [(status, "drop")]  # found by its number, not posted again
+        assert [method for method, *_ in log_lines(emulator)] == ["GET", "POST", "GET"]
 
 
-def test_drops_on_every_create_attempt_still_leave_one_record(
-    make_client: Callable[..., ContextSmsClient], platform: Platform, emulator: EmulatorProcess
+def test_drops_on_every_create_attempt_leave_one_record_this_call_or_its_key_recovers(
+    make_client: Callable[..., ContextSmsClient],
+    platform: Platform,
+    mode: str,
+    emulator: EmulatorProcess,
 ) -> None:
-    client = make_client(platform, retry=RetryPolicy(max_attempts=3))
+    client = make_client(
+        platform, retry=RetryPolicy(max_attempts=3), trust_idempotency_keys=mode == "trusted"
+    )
     enterprise = client.create_enterprise(DEMO_CSP_ID, enterprise_spec())
     emulator.fault_next("drop", count=3, method="POST", path_regex="/mapping/add/")
-    mapping = client.create_mapping(enterprise.enterprise_id, mapping_spec(platform))
-    # every answer was lost; the lookup after the last one adopts the mapping
+    spec = mapping_spec(platform)
+    if mode == "untrusted":  # the lookup after the last lost answer adopts it
+        mapping = client.create_mapping(enterprise.enterprise_id, spec)
+    else:  # no lookup on a trusted key: a later call with the same key gets the record
+        with pytest.raises(APIConnectionError):
+            client.create_mapping(enterprise.enterprise_id, spec, idempotency_key="k-lost")
+        mapping = client.create_mapping(enterprise.enterprise_id, spec, idempotency_key="k-lost")
     assert [m["mapping_id"] for m in records(emulator, "mappings")] == [mapping.mapping_id]
 
 
@@ -183,24 +227,38 @@ def test_drop_on_update_mapping_is_replayed(
     assert updated.name == "After"
 
 
-def test_random_faults_workload_makes_no_duplicates(
-    make_client: Callable[..., ContextSmsClient], platform: Platform, emulator: EmulatorProcess
+def test_random_faults_workload_makes_no_duplicates_and_no_untracked_record(
+    make_client: Callable[..., ContextSmsClient],
+    platform: Platform,
+    mode: str,
+    emulator: EmulatorProcess,
 ) -> None:
-    client = make_client(platform, retry=RetryPolicy(max_attempts=10))
+    client = make_client(
+        platform, retry=RetryPolicy(max_attempts=10), trust_idempotency_keys=mode == "trusted"
+    )
     emulator.set_faults(
         error_rate=0.2, rate_limit_rate=0.1, drop_rate=0.25, retry_after_seconds=0, seed=7
     )
     made: list[str] = []
     mapped: list[str] = []
+    stopped: list[str] = []
     for n in range(6):
-        enterprise = client.create_enterprise(DEMO_CSP_ID, enterprise_spec(f"Random Co {n}"))
+        name = f"Random Co {n}"
+        try:
+            enterprise = client.create_enterprise(DEMO_CSP_ID, enterprise_spec(name))
+        except AmbiguousCreateError:
+            stopped.append(name)  # the caller is told to look for it: not a silent orphan
+            continue
         made.append(enterprise.enterprise_id)
         mapping = client.create_mapping(
             enterprise.enterprise_id, mapping_spec(platform, f"+1555123{n:04d}")
         )
         mapped.append(mapping.mapping_id)
     emulator.clear_faults()
-    assert sorted(e["enterprise_id"] for e in records(emulator, "enterprises")) == sorted(made)
+    stored = records(emulator, "enterprises")
+    assert sorted(e["enterprise_id"] for e in stored if e["name"] not in stopped) == sorted(made)
+    assert len(stored) <= len(made) + len(stopped)  # at most one per stopped create
     assert sorted(m["mapping_id"] for m in records(emulator, "mappings")) == sorted(mapped)
     faults = [r["fault"] for r in emulator.requests() if r["fault"]]
     assert {"error", "drop"} <= set(faults)
+    assert not stopped or (platform is Platform.WEBEX and mode == "untrusted")

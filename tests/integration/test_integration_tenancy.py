@@ -89,13 +89,15 @@ def test_a_read_only_role_can_read_but_not_write(
         reader.delete_enterprise(enterprise.enterprise_id)
 
 
-def test_wrong_password_is_an_authentication_error_naming_the_keys(
+def test_wrong_password_is_an_authentication_error_saying_what_to_check(
     make_client: Callable[..., ContextSmsClient], platform: Platform, emulator: EmulatorProcess
 ) -> None:
     client = make_client(platform, password="wrong-password")
     with pytest.raises(AuthenticationError) as info:
         client.get_enterprise("E0000001")
     message = str(info.value)
-    assert "401" in message and "contextsms:password" in message
+    assert "401" in message and message.endswith(
+        "; check the username (demo@contextsms.test) and the password"
+    )
     assert "wrong-password" not in message
     assert [r["status"] for r in emulator.requests()] == [401]  # one login, not retried

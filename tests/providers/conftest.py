@@ -2,8 +2,8 @@
 
 `settings(...)` installs stack settings in `providers.session` the way the provider's
 configure() does (from a dict of stack config, with an empty environment). Nothing
-leaks between tests: the session's settings and clients, and the mapping-listing
-cache, are fresh for each test and put back afterwards.
+leaks between tests: the session's settings and clients, the mapping-listing and
+snapshot caches and the journal of creates in flight are fresh for each test.
 """
 
 from __future__ import annotations
@@ -16,16 +16,20 @@ from providers_support import stack_config
 
 from pulumi_contextsms.client import ContextSmsClient
 from pulumi_contextsms.config import StackSettings
-from pulumi_contextsms.providers import mapping, session
-from pulumi_contextsms.providers.listing import MappingListings
+from pulumi_contextsms.providers import mapping, ownership, session
+from pulumi_contextsms.providers.journal import Journal
+from pulumi_contextsms.providers.listing import create_snapshots, mapping_listings
 
 
 @pytest.fixture(autouse=True)
-def _isolated_session(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _isolated_session(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[None]:
     clients: dict[str | None, ContextSmsClient] = {}
     monkeypatch.setattr(session, "_settings", None)
     monkeypatch.setattr(session, "_clients", clients)
-    monkeypatch.setattr(mapping, "listings", MappingListings())
+    monkeypatch.setattr(session, "_connections", {})
+    monkeypatch.setattr(mapping, "listings", mapping_listings())
+    monkeypatch.setattr(mapping, "snapshots", create_snapshots())
+    monkeypatch.setattr(ownership, "journal", Journal(tmp_path / "journal"))
     yield
     for client in clients.values():
         client.close()

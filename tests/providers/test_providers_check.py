@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from providers_support import PASSWORD
+from providers_support import PASSWORD, UNREACHABLE_TEAMS, UNREACHABLE_WEBEX
 from pulumi.output import Unknown
 
 from pulumi_contextsms.providers.csp import CspProvider
@@ -41,7 +41,12 @@ def test_valid_enterprise_passes_and_gets_platform_and_default_csp(settings):
     settings("teams")
     result = EnterpriseProvider().check({}, dict(ENTERPRISE))
     assert failures(result) == {}
-    assert result.inputs == {**ENTERPRISE, "platform": "teams", "csp_id": "CSP0000001"}
+    assert result.inputs == {
+        **ENTERPRISE,
+        "platform": "teams",
+        "connection": {"platform": "teams", "api_base": UNREACHABLE_TEAMS},
+        "csp_id": "CSP0000001",
+    }
 
 
 @pytest.mark.parametrize(
@@ -137,7 +142,13 @@ def test_mapping_app_type_defaults_to_the_platforms(settings, platform):
     result = NumberMappingProvider().check({}, dict(MAPPING))
     assert failures(result) == {}
     expected = "Webex" if platform == "webex" else "Teams"
-    assert result.inputs == {**MAPPING, "platform": platform, "messaging_app_type": expected}
+    base = UNREACHABLE_WEBEX if platform == "webex" else UNREACHABLE_TEAMS
+    assert result.inputs == {
+        **MAPPING,
+        "platform": platform,
+        "connection": {"platform": platform, "api_base": base},
+        "messaging_app_type": expected,
+    }
 
 
 @pytest.mark.parametrize(
@@ -217,7 +228,10 @@ def test_bad_csp_inputs_are_named(settings):
         ({"contextsms:password": None}, "contextsms:password is not set"),
         ({"contextsms:username": None}, "contextsms:username is not set"),
         ({"contextsms:platform": None}, "contextsms:platform is not set"),
-        ({"contextsms:platform": "slack"}, "contextsms:platform must be webex or teams"),
+        (
+            {"contextsms:platform": "slack"},
+            "contextsms:platform must be 'webex' or 'teams', got 'slack'",
+        ),
         (
             {"contextsms:apiBase": "http://contextsms.example.com/api/v1"},
             "contextsms:apiBase uses plain http:// with the non-loopback host",

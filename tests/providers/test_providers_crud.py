@@ -16,9 +16,11 @@ from contextsms_emulator.process import EmulatorProcess
 from pulumi_contextsms.client import ConnectionSettings, ContextSmsClient
 from pulumi_contextsms.client.errors import ContextSmsError
 from pulumi_contextsms.client.models import MappingSpec
+from pulumi_contextsms.providers import ownership
 from pulumi_contextsms.providers.csp import CspProvider
 from pulumi_contextsms.providers.enterprise import EnterpriseProvider
 from pulumi_contextsms.providers.mapping import NumberMappingProvider
+from pulumi_contextsms.providers.ownership import journal_ident
 
 ENTERPRISE = {
     "name": "ABC Marketing Company",
@@ -166,30 +168,109 @@ def test_mapping_refresh_lists_each_enterprise_once_until_a_write(api, emulator)
     assert mappings.read(made[0].id, made[0].outs).id == ""  # the write dropped the cache
 
 
-def test_mapping_create_adopts_only_an_identical_leftover(api, emulator):
+OWNER = "organization/infra/dev"
+LEFTOVER = MappingSpec(
+    phone_number="+15559870000",
+    messaging_app_type="Webex",
+    messaging_app_id="bot-1",
+    mms_enabled=True,
+)
+
+
+def _leftover(emulator: EmulatorProcess, enterprise_id: str) -> str:
+    with outside_client(emulator, "webex") as client:
+        return client.create_mapping(enterprise_id, LEFTOVER).mapping_id
+
+
+def test_an_identical_mapping_this_stack_cannot_show_it_made_is_refused_naming_it(api, emulator):
     api("webex")
     enterprises, mappings = EnterpriseProvider(), NumberMappingProvider()
     ent = enterprises.create(checked(enterprises, dict(ENTERPRISE)))
-    with outside_client(emulator, "webex") as client:
-        leftover = client.create_mapping(
-            ent.id,
-            MappingSpec(
-                phone_number="+15559870000",
-                messaging_app_type="Webex",
-                messaging_app_id="bot-1",
-                mms_enabled=True,
-            ),
-        )
-    program = {"enterprise_id": ent.id, "phone_number": "+15559870000", "mms_enabled": True}
-
-    adopted = mappings.create(checked(mappings, {**program, "messaging_app_id": "bot-1"}))
-    assert adopted.id == leftover.mapping_id
-
+    leftover = _leftover(emulator, ent.id)
+    program = {
+        "enterprise_id": ent.id,
+        "phone_number": "+15559870000",
+        "mms_enabled": True,
+        "messaging_app_id": "bot-1",
+        "owner": OWNER,
+    }
     with pytest.raises(ContextSmsError) as refused:
-        mappings.create(checked(mappings, {**program, "messaging_app_id": "bot-2"}))
-    assert "+15559870000 maps once across ContextSMS" in str(refused.value)
-    assert "adopt_id" in str(refused.value)
+        mappings.create(checked(mappings, program))
+    message = str(refused.value)
+    assert message.startswith(
+        f"NumberMapping: create of +15559870000 failed: POST /api/v1/mapping/add/{ent.id} "
+        "failed: 409 DUPLICATE_MAPPING: "
+    )
+    assert message.endswith(
+        f". +15559870000 is already mapped by {leftover} (enterprise {ent.id}, messaging app "
+        "'bot-1'), with the same values, but this stack cannot show that it made it: another "
+        "stack may manage it. If it is this stack's own (made by an interrupted `pulumi up`, "
+        f'e.g. on another machine), take it over with adopt_id="{leftover}" on this '
+        "NumberMapping; if another stack manages it, remove it from this program"
+    )
     assert len(emulator.records()["mappings"]) == 1
+
+
+def test_a_different_mapping_of_the_number_is_refused_with_its_recovery(api, emulator):
+    api("webex")
+    enterprises, mappings = EnterpriseProvider(), NumberMappingProvider()
+    ent = enterprises.create(checked(enterprises, dict(ENTERPRISE)))
+    leftover = _leftover(emulator, ent.id)
+    program = {"enterprise_id": ent.id, "phone_number": "+15559870000", "messaging_app_id": "bot-2"}
+    with pytest.raises(ContextSmsError) as refused:
+        mappings.create(checked(mappings, program))
+    assert str(refused.value).endswith(
+        f"which another stack or someone outside Pulumi manages: delete it first to map the "
+        f'number here, or change the program to match it and set adopt_id="{leftover}"'
+    )
+
+
+def test_a_mapping_whose_create_this_stack_left_in_flight_is_taken_over(api, emulator):
+    """An interrupted run wrote its journal entry (with the enterprise's ids before it),
+    then its POST committed; the recovery's 409 is that create's own record."""
+    api("webex")
+    enterprises, mappings = EnterpriseProvider(), NumberMappingProvider()
+    ent = enterprises.create(checked(enterprises, dict(ENTERPRISE)))
+    program = checked(
+        mappings,
+        {
+            "enterprise_id": ent.id,
+            "phone_number": "+15559870000",
+            "mms_enabled": True,
+            "messaging_app_id": "bot-1",
+            "owner": OWNER,
+        },
+    )
+    ident = journal_ident("mapping", program, [ent.id, "+15559870000"])
+    assert ident is not None
+    ownership.journal.begin(ident, "key-of-the-lost-attempt", frozenset())
+    leftover = _leftover(emulator, ent.id)
+
+    adopted = mappings.create(program)
+
+    assert adopted.id == leftover
+    assert len(emulator.records()["mappings"]) == 1
+    mappings.diff(adopted.id, adopted.outs, program)  # seen in state: settled
+    assert ownership.journal.find(ident) is None
+
+
+def test_another_stacks_entry_is_no_evidence(api, emulator):
+    api("webex")
+    enterprises, mappings = EnterpriseProvider(), NumberMappingProvider()
+    ent = enterprises.create(checked(enterprises, dict(ENTERPRISE)))
+    fields = {
+        "enterprise_id": ent.id,
+        "phone_number": "+15559870000",
+        "mms_enabled": True,
+        "messaging_app_id": "bot-1",
+    }
+    theirs = checked(mappings, {**fields, "owner": "organization/infra/prod"})
+    ident = journal_ident("mapping", theirs, [ent.id, "+15559870000"])
+    assert ident is not None
+    ownership.journal.begin(ident, "their-key", frozenset())
+    _leftover(emulator, ent.id)
+    with pytest.raises(ContextSmsError, match="this stack cannot show that it made it"):
+        mappings.create(checked(mappings, {**fields, "owner": OWNER}))
 
 
 def test_teams_mapping_update_sends_only_the_changed_fields(api, emulator):
@@ -244,3 +325,31 @@ def test_csp_is_created_then_only_forgotten(api, emulator):
     provider.delete(created.id, created.outs)
     assert emulator.requests() == []
     assert [c["csp_id"] for c in emulator.records()["csps"]] == [created.id]
+
+
+def test_a_record_whose_profile_was_renamed_away_is_reached_through_the_new_name(
+    api, emulator, settings
+):
+    """The recorded profile no longer exists; another profile reaches the recorded
+    service: refresh and delete go through it, and refresh records its name."""
+    api("webex")
+    provider = EnterpriseProvider()
+    created = provider.create(checked(provider, dict(ENTERPRISE)))  # top-level settings
+    renamed = {
+        "platform": "webex",
+        "apiBase": emulator.webex_api_base,
+        "username": DEMO_USER,
+        "password": DEMO_PASSWORD,
+        "cspId": DEMO_CSP_ID,
+    }
+    settings(
+        "webex", api_base="http://127.0.0.1:9/api/v1", **{"contextsms:profiles": {"main": renamed}}
+    )
+    outs = {**created.outs, "profile": "gone"}
+
+    refreshed = provider.read(created.id, outs)
+
+    assert refreshed.id == created.id
+    assert refreshed.inputs["profile"] == "main"
+    provider.delete(created.id, outs)
+    assert emulator.records()["enterprises"][0]["deleted"] is True

@@ -15,6 +15,10 @@ from pulumi_contextsms.providers.mapping import NumberMappingProvider
 
 pytestmark = pytest.mark.usefixtures("no_http")
 
+WEBEX = {"platform": "webex", "api_base": "http://127.0.0.1:9/api/v1"}
+TEAMS = {"platform": "teams", "api_base": "http://127.0.0.1:9/api/v2"}
+OWNER = "organization/infra/dev"
+
 ENTERPRISE_IN = {
     "name": "ABC Marketing Company",
     "contact": "Sarah Johnson",
@@ -24,6 +28,8 @@ ENTERPRISE_IN = {
     "csp_id": "CSP0000001",
     "profile": None,
     "platform": "webex",
+    "connection": WEBEX,
+    "owner": OWNER,
     "adopt_id": None,
 }
 ENTERPRISE_OUT = {
@@ -41,6 +47,8 @@ WEBEX_MAPPING_IN = {
     "name": None,
     "profile": None,
     "platform": "webex",
+    "connection": WEBEX,
+    "owner": OWNER,
     "adopt_id": None,
 }
 TEAMS_MAPPING_IN = {
@@ -50,6 +58,7 @@ TEAMS_MAPPING_IN = {
     "mms_enabled": None,
     "name": "Front Desk",
     "platform": "teams",
+    "connection": TEAMS,
 }
 
 
@@ -62,7 +71,6 @@ def test_unchanged_enterprise_has_no_diff():
     assert result.changes is False
     assert result.replaces == []
     assert result.delete_before_replace is None
-    assert set(result.stables) == {"enterprise_id", "created_date"}
 
 
 @pytest.mark.parametrize(
@@ -74,17 +82,82 @@ def test_unchanged_enterprise_has_no_diff():
         ("email", "jane@abcmarketing.com"),
         ("default_mms_selection", False),
         ("csp_id", "CSP0000002"),
-        ("profile", "other"),
         ("platform", "teams"),
         ("name", Unknown()),
     ],
 )
-def test_any_enterprise_change_replaces_it_creating_the_new_one_first(field, value):
+def test_any_change_of_what_an_enterprise_is_replaces_it_creating_the_new_one_first(field, value):
     result = EnterpriseProvider().diff("E0000001", ENTERPRISE_OUT, {**ENTERPRISE_IN, field: value})
     assert result.changes is True
     assert result.replaces == [field]
     assert result.delete_before_replace is False
-    assert result.stables == []
+
+
+@pytest.mark.parametrize(
+    ("provider", "olds", "news"),
+    [
+        (EnterpriseProvider(), ENTERPRISE_OUT, ENTERPRISE_IN),
+        (NumberMappingProvider(), outputs(WEBEX_MAPPING_IN), WEBEX_MAPPING_IN),
+        (NumberMappingProvider(), outputs(TEAMS_MAPPING_IN), TEAMS_MAPPING_IN),
+    ],
+)
+def test_a_renamed_profile_reaching_the_same_service_is_no_change_at_all(provider, olds, news):
+    """No update either: an update's outputs are unknown during preview, which would plan
+    the replacement of every mapping of a renamed enterprise."""
+    for old_profile, new_profile in ((None, "renamed"), ("old-name", "new-name")):
+        old, new = {**olds, "profile": old_profile}, {**news, "profile": new_profile}
+        result = provider.diff("X1", old, new)
+        assert (result.changes, result.replaces) == (False, [])
+
+
+@pytest.mark.parametrize(
+    ("provider", "olds", "news"),
+    [
+        (EnterpriseProvider(), ENTERPRISE_OUT, ENTERPRISE_IN),
+        (NumberMappingProvider(), outputs(WEBEX_MAPPING_IN), WEBEX_MAPPING_IN),
+    ],
+)
+def test_settings_that_reach_another_service_are_refused_at_plan(settings, provider, olds, news):
+    settings("webex", api_base="http://127.0.0.1:10/api/v1")
+    moved = {**WEBEX, "api_base": "http://127.0.0.1:10/api/v1"}
+    with pytest.raises(Exception) as info:
+        provider.diff("X1", olds, {**news, "connection": moved})
+    assert str(info.value) == (
+        f"{type(provider).__name__.removesuffix('Provider')}: plan of X1 failed: X1 lives on "
+        "webex http://127.0.0.1:9/api/v1, but this stack's settings now reach webex "
+        "http://127.0.0.1:10/api/v1; refusing to act on it through another service. Point "
+        "contextsms:apiBase back, or, if the records really are there now (the service "
+        "moved, or a proxy serves it), set contextsms:allowConnectionChange to true"
+    )
+
+
+def test_an_allowed_connection_change_is_no_diff_the_next_read_records_it(settings):
+    settings(
+        "webex",
+        api_base="http://127.0.0.1:10/api/v1",
+        **{"contextsms:allowConnectionChange": "true"},
+    )
+    moved = {**WEBEX, "api_base": "http://127.0.0.1:10/api/v1"}
+    result = EnterpriseProvider().diff("E1", ENTERPRISE_OUT, {**ENTERPRISE_IN, "connection": moved})
+    assert (result.changes, result.replaces) == (False, [])
+
+
+def test_records_of_an_older_release_without_a_recorded_connection_have_no_diff():
+    olds = {k: v for k, v in ENTERPRISE_OUT.items() if k not in ("connection", "owner")}
+    result = EnterpriseProvider().diff("E0000001", olds, dict(ENTERPRISE_IN))
+    assert (result.changes, result.replaces) == (False, [])
+
+
+@pytest.mark.parametrize(
+    ("provider", "olds", "news"),
+    [
+        (EnterpriseProvider(), ENTERPRISE_OUT, ENTERPRISE_IN),
+        (NumberMappingProvider(), outputs(WEBEX_MAPPING_IN), WEBEX_MAPPING_IN),
+    ],
+)
+def test_the_declaring_stack_never_causes_a_diff(provider, olds, news):
+    result = provider.diff("X1", olds, {**news, "owner": "organization/infra/renamed"})
+    assert (result.changes, result.replaces) == (False, [])
 
 
 @pytest.mark.parametrize(
@@ -112,7 +185,6 @@ def test_setting_or_changing_adopt_id_is_no_change(provider, olds, news, adopt_i
         ("phone_number", "+15559870001"),
         ("messaging_app_id", "webex-bot-2"),
         ("mms_enabled", False),
-        ("profile", "other"),
     ],
 )
 def test_any_webex_mapping_change_replaces_it_deleting_the_old_one_first(field, value):
@@ -140,7 +212,6 @@ def test_teams_mapping_changes_update_in_place(field, value):
     assert result.changes is True
     assert result.replaces == []
     assert result.delete_before_replace is None
-    assert result.stables == ["mapping_id"]
 
 
 @pytest.mark.parametrize("value", ["E0000002", Unknown()])
@@ -161,10 +232,17 @@ def test_unchanged_mappings_have_no_diff():
 
 
 def test_any_csp_change_registers_a_new_csp():
-    inputs = {"email": "ops@reseller-inc.com", "name": "Reseller Inc", "platform": "teams"}
+    inputs = {
+        "email": "ops@reseller-inc.com",
+        "name": "Reseller Inc",
+        "platform": "teams",
+        "connection": TEAMS,
+    }
     olds = {**inputs, "csp_id": "CSP0000002", "retained_on_delete": True}
     assert CspProvider().diff("CSP0000002", olds, dict(inputs)).changes is False
     result = CspProvider().diff("CSP0000002", olds, {**inputs, "city": "Austin"})
     assert result.changes is True
     assert result.replaces == ["city"]
     assert result.delete_before_replace is False
+    renamed = CspProvider().diff("CSP0000002", {**olds, "profile": "a"}, {**inputs, "profile": "b"})
+    assert (renamed.changes, renamed.replaces) == (False, [])

@@ -184,7 +184,7 @@ CASES: list[Case] = [
         "config-platform-unknown",
         "teams",
         {"contextsms:platform": "slack"},
-        "contextsms:platform must be webex or teams, got 'slack'",
+        "contextsms:platform must be 'webex' or 'teams', got 'slack'",
     ),
     _cfg(
         "config-plain-http-remote",

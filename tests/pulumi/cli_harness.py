@@ -211,7 +211,8 @@ def logins(log: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [r for r in log if r["path"].endswith("/auth/login")]
 
 
-# A program driven by `test:*` config, so a test changes fields without rewriting code.
+# A program driven by `test:*` config, so a test changes fields (or adopts a record, as
+# a user following an error's recovery would) without rewriting code.
 PROGRAM = """
 import pulumi
 import pulumi_contextsms as contextsms
@@ -225,15 +226,17 @@ ent = contextsms.Enterprise(
     phone_number="+15551234567",
     email=cfg.get("email") or "sarah@abcmarketing.com",
     default_mms_selection=True if webex else None,
+    adopt_id=cfg.get("adopt_enterprise"),
 )
 mappings = [
     contextsms.NumberMapping(
         f"m{i}",
-        enterprise_id=ent.enterprise_id,
+        enterprise_id=cfg.get("enterprise_id") or ent.enterprise_id,
         phone_number=f"+1555987{i:04d}",
         messaging_app_id=cfg.get(f"app{i}") or f"app-{i}",
         mms_enabled=True if webex else None,
         name=None if webex else (cfg.get(f"label{i}") or f"Desk {i}"),
+        adopt_id=cfg.get(f"adopt{i}"),
     )
     for i in range(int(cfg.get("mappings") or 2))
 ]

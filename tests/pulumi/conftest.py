@@ -51,6 +51,8 @@ def pulumi_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict
         PULUMI_BACKEND_URL=file_backend(state),
         PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,
         PULUMI_HOME=str(home),
+        # the providers' record of creates in flight (a machine's own), per test
+        XDG_STATE_HOME=str(tmp_path / "xdg-state"),
         PULUMI_SKIP_UPDATE_CHECK="true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
         PYTHONUNBUFFERED="1",

@@ -43,12 +43,15 @@ pulumi.export("mapping_id", mapping.mapping_id)
 """
 
 
-def test_up_adopts_the_identical_mapping_a_killed_run_left_behind(project_factory, emulator):
+def test_an_identical_leftover_is_refused_by_name_and_taken_over_by_the_named_recovery(
+    project_factory, emulator
+):
+    """A mapping this stack cannot show it made (no create of it in flight here): the up
+    stops naming it; the recovery the message gives (adopt_id) takes it over."""
     project = project_factory(DETAILED_PROGRAM)
     project.connect(emulator, "webex", extra={"test:mappings": "0"})
     project.up()
     enterprise_id = project.outputs()["enterprise"]["enterprise_id"]
-    # the killed run: its POST committed, its state never recorded the mapping
     with emulator_client(emulator, "webex") as client:
         leftover = client.create_mapping(
             enterprise_id,
@@ -62,12 +65,23 @@ def test_up_adopts_the_identical_mapping_a_killed_run_left_behind(project_factor
     emulator.clear_requests()
     project.config("test:mappings", "1")
 
-    project.up()
+    refused = project.up(check=False)
 
+    assert refused.returncode != 0
+    assert (
+        f"+15559870000 is already mapped by {leftover.mapping_id} (enterprise {enterprise_id}, "
+        "messaging app 'app-0'), with the same values, but this stack cannot show that it "
+        f"made it" in refused.stdout
+    ), refused.stdout
+    assert f'take it over with adopt_id="{leftover.mapping_id}"' in refused.stdout
+    assert project.outputs()["mappings"] == []
+
+    project.config("test:adopt0", leftover.mapping_id)  # the recovery, as given
+    emulator.clear_requests()
+    project.up()
     outputs = project.outputs()
     assert [m["mapping_id"] for m in outputs["mappings"]] == [leftover.mapping_id]
-    posts = [r for r in creates(api_requests(emulator)) if "/mapping/add/" in r["path"]]
-    assert [r["status"] for r in posts] == [409]  # tried once, refused, adopted
+    assert creates(api_requests(emulator)) == []  # adopted, not created
     assert_records_match_outputs(emulator, outputs)
     project.preview("--expect-no-changes")
 

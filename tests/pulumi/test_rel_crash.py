@@ -1,11 +1,14 @@
 """Crash safety: `pulumi up` killed with SIGKILL part-way through its creates; the
 documented recovery (cancel the stale lock, refresh clearing pending creates, up)
-converges with no duplicate."""
+converges with no duplicate and no orphan, in both Idempotency-Key modes, and on
+another machine with the one extra step the README gives."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
 import signal
 import subprocess
 import time
@@ -55,31 +58,55 @@ def _wait_for_mappings(emulator: EmulatorProcess, count: int, timeout: float = 1
     raise AssertionError(f"fewer than {count} mappings were created in {timeout} s")
 
 
+# "take it over with adopt_id="NTMAP..." ...": the id, and the number it maps
+_ADOPTABLE = re.compile(
+    r"(\+1555987\d{4}) is already mapped by (NTMAP\d+) .*?take it over with adopt_id=\"\2\""
+)
+
+
+def _crash_mid_up(project, emulator: EmulatorProcess, mappings: int) -> int:  # type: ignore[no-untyped-def]
+    """Start `pulumi up`, SIGKILL everything once a third of the mappings exist; the
+    number of mappings that existed then."""
+    crashed = subprocess.Popen(
+        [str(PULUMI), "up", "--yes", "--skip-preview", "--non-interactive"],
+        cwd=project.root,
+        env=project.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_mappings(emulator, mappings // 3)
+    finally:
+        # The CLI, the language host, the program and the provider die at once.
+        _kill_tree(crashed.pid)
+        crashed.wait()
+    time.sleep(0.5)  # let in-flight requests land in the emulator
+    return len(emulator.records()["mappings"])
+
+
 @pytest.mark.parametrize(
-    "mappings",
-    [pytest.param(40, id="short"), pytest.param(100, id="long", marks=pytest.mark.slow)],
+    ("keys", "mappings"),
+    [
+        pytest.param("ignored", 40, id="keys-ignored-short"),
+        pytest.param("trusted", 40, id="keys-trusted-short"),
+        pytest.param("ignored", 100, id="keys-ignored-long", marks=pytest.mark.slow),
+        pytest.param("trusted", 100, id="keys-trusted-long", marks=pytest.mark.slow),
+    ],
 )
 def test_sigkill_mid_up_then_documented_recovery_converges_without_duplicates(
-    project_factory, mappings
+    project_factory, mappings, keys
 ):
-    with EmulatorProcess(latency_ms=40) as emulator:
+    """Recovery on the machine that ran the killed `up`: the providers' record of creates
+    in flight shows which leftovers are this stack's (keys ignored: adopted after a 409;
+    keys trusted: the same key is sent again and the service answers with the record)."""
+    trusted = keys == "trusted"
+    with EmulatorProcess(latency_ms=40, honour_idempotency_keys=trusted) as emulator:
         project = project_factory(DETAILED_PROGRAM)
-        project.connect(emulator, "webex", extra={"test:mappings": str(mappings)})
-        crashed = subprocess.Popen(
-            [str(PULUMI), "up", "--yes", "--skip-preview", "--non-interactive"],
-            cwd=project.root,
-            env=project.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            _wait_for_mappings(emulator, mappings // 3)
-        finally:
-            # The CLI, the language host, the program and the provider die at once.
-            _kill_tree(crashed.pid)
-            crashed.wait()
-        time.sleep(0.5)  # let in-flight requests land in the emulator
-        made_before = len(emulator.records()["mappings"])
+        extra = {"test:mappings": str(mappings)}
+        if trusted:
+            extra["contextsms:trustIdempotencyKeys"] = "true"
+        project.connect(emulator, "webex", extra=extra)
+        made_before = _crash_mid_up(project, emulator, mappings)
 
         # The documented recovery (README, "Reliability").
         project.run("cancel", "--yes")
@@ -91,12 +118,59 @@ def test_sigkill_mid_up_then_documented_recovery_converges_without_duplicates(
         assert_live_records_match(emulator, outputs)
         assert len(outputs["mappings"]) == mappings
         log = api_requests(emulator)
+        conflicts = sum(1 for r in log if r["status"] == 409)
         report(
-            "crash_recovery",
+            f"crash_recovery[keys-{keys}]",
             mappings=mappings,
             created_before_kill=made_before,
             create_posts_after=len(creates(log)),
-            adopted_after_409=sum(1 for r in log if r["status"] == 409),
+            adopted_after_409=conflicts,
+            duplicates=0,
+            orphans=0,
+        )
+        if trusted:
+            assert conflicts == 0  # every lost create was answered through its key
+        project.destroy()
+
+
+def test_sigkill_mid_up_recovered_on_another_machine_needs_the_named_adopt_ids(
+    project_factory, pulumi_env
+):
+    """Without the killed run's record of creates in flight (a fresh CI runner), no
+    leftover can be shown to be this stack's: the up names each one and its adopt_id,
+    and exactly that step converges, with no duplicate and no orphan."""
+    with EmulatorProcess(latency_ms=40, honour_idempotency_keys=False) as emulator:
+        project = project_factory(DETAILED_PROGRAM)
+        project.connect(emulator, "webex", extra={"test:mappings": "30"})
+        made_before = _crash_mid_up(project, emulator, 30)
+        shutil.rmtree(pulumi_env["XDG_STATE_HOME"])  # another machine
+
+        project.run("cancel", "--yes")
+        project.refresh("--clear-pending-creates")
+        # --continue-on-error: every other create goes on, every conflict is named at once
+        refused = project.up("--continue-on-error", check=False)
+        named = dict(_ADOPTABLE.findall(refused.stdout))
+        recorded = {  # the stack outputs of a failed up are not written: read the state
+            r["outputs"]["phone_number"]
+            for r in project.resources()
+            if r["type"].endswith("contextsms:NumberMapping")
+        }
+        leftovers = {
+            m["phone_number"]: m["mapping_id"]
+            for m in emulator.records()["mappings"]
+            if m["phone_number"] not in recorded
+        }
+        assert refused.returncode != 0 and leftovers, refused.stdout
+        assert named == leftovers  # every leftover named, with its own id
+
+        # The documented step: adopt_id for each mapping the up named, then up again.
+        project.config_all({f"test:adopt{int(number[-4:])}": id_ for number, id_ in named.items()})
+        project.up()
+        outputs = project.outputs()
+        assert_live_records_match(emulator, outputs)
+        assert len(outputs["mappings"]) == 30
+        report(
+            "crash_recovery[another-machine]", created_before_kill=made_before, adopted=len(named)
         )
         project.destroy()
 

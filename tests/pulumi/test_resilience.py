@@ -1,5 +1,7 @@
 """A run survives what a real API does to it: tokens expiring mid-run, 5xx, 429 with
-Retry-After, and connections cut after the server committed a write."""
+Retry-After, and connections cut after the server committed a write. Each fault test
+runs against a service that ignores Idempotency-Key (the default: keys not trusted) and
+one that honours it for a stack that says so (`contextsms:trustIdempotencyKeys`)."""
 
 from __future__ import annotations
 
@@ -62,11 +64,23 @@ def test_up_outlives_a_two_second_token_by_refreshing_it(project_factory):
         assert_records_match_outputs(emulator, project.outputs())
 
 
+TRUSTED = {"contextsms:trustIdempotencyKeys": "true"}
+
+
+def _modes(emulator: EmulatorProcess, trusted: bool) -> dict[str, str]:
+    """Keys trusted: the emulator honours them; not trusted: it ignores them."""
+    emulator.set_idempotency(trusted)
+    return TRUSTED if trusted else {}
+
+
+@pytest.mark.parametrize("trusted", [False, True], ids=["keys-ignored", "keys-trusted"])
 def test_up_converges_in_one_run_under_random_faults_and_destroy_cleans_up(
-    project_factory, emulator
+    project_factory, emulator, trusted
 ):
     project = project_factory(DETAILED_PROGRAM)
-    project.connect(emulator, "webex", extra={"test:mappings": "20"})
+    project.connect(emulator, "webex", extra={"test:mappings": "0", **_modes(emulator, trusted)})
+    project.up()  # the Webex enterprise: an ambiguous create of it stops, tested below
+    project.config("test:mappings", "20")
     emulator.clear_requests()
     emulator.set_faults(**FAULTS)
 
@@ -86,18 +100,37 @@ def test_up_converges_in_one_run_under_random_faults_and_destroy_cleans_up(
     assert live_records(emulator) == ([], [])
 
 
+@pytest.mark.parametrize("trusted", [False, True], ids=["keys-ignored", "keys-trusted"])
 @pytest.mark.parametrize("platform", ["webex", "teams"])
 def test_connection_dropped_after_a_create_committed_leaves_exactly_one_record(
-    project_factory, emulator, platform
+    project_factory, emulator, platform, trusted
 ):
     project = project_factory(DETAILED_PROGRAM)
-    project.connect(emulator, platform, extra={"test:mappings": "2"})
+    project.connect(emulator, platform, extra={"test:mappings": "2", **_modes(emulator, trusted)})
     emulator.clear_requests()
     emulator.fault_next("drop", 1, "POST", r"/enterprise/CSP")
     emulator.fault_next("drop", 1, "POST", r"/mapping/add/")
 
-    project.up()
+    first = project.up(check=False)
 
+    if platform == "webex" and not trusted:
+        # no lookup and no trusted key: the up stops instead of creating a second one,
+        # saying what to look for and how to adopt it
+        assert first.returncode != 0
+        assert (
+            "the enterprise may have been created: the Webex Bot API cannot look enterprises "
+            "up and Idempotency-Key is not trusted, so it was not sent again. Look in "
+            "ContextSMS for an enterprise of CSP CSP0000001 named 'ABC Marketing Company' "
+            "(contact 'Sarah Johnson', +15551234567, sarah@abcmarketing.com): if this "
+            'stack\'s is there, set adopt_id="E..." on this Enterprise and run `pulumi up` '
+            "again; if not, run `pulumi up` again to create it"
+        ) in first.stdout, first.stdout
+        (made,) = emulator.records()["enterprises"]  # one, and the stack does not have it
+        assert made["name"] == "ABC Marketing Company"
+        project.config("test:adopt_enterprise", made["enterprise_id"])  # the recovery
+        project.up()
+    else:
+        assert first.returncode == 0, first.stdout
     log = api_requests(emulator)
     dropped = [r for r in log if r["fault"] == "drop"]
     assert len(dropped) == 2, dropped

@@ -1,0 +1,52 @@
+"""How a provider failure reads: one line, ``<Kind>: <action> failed: <why>[. <fix>]``.
+
+Every provider operation runs inside `failing(kind, action, profile)`, the one place
+that adds the prefix, so nested helpers raise plain reasons (`Refusal`) or let client
+errors through and the prefix appears exactly once. Configuration errors are rendered
+with the stack's keys (a profile's own keys for a profile's resources).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ..client.errors import AuthenticationError, ConfigurationError, ContextSmsError
+from ..config import explain, key_for
+
+__all__ = ["ProviderError", "Refusal", "failing", "one_line"]
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class ProviderError(ContextSmsError):
+    """A provider failure, already one line with its resource kind and action."""
+
+
+class Refusal(ContextSmsError):
+    """A reason to stop that is not an API error (an ownership conflict, an adopt
+    mismatch, a record on another service); `failing` adds the prefix."""
+
+
+def describe(exc: ContextSmsError, profile: str | None) -> str:
+    """`exc` as the user should read it, in the stack's vocabulary."""
+    if isinstance(exc, ConfigurationError):
+        return str(explain(exc, profile))
+    text = str(exc)
+    if isinstance(exc, AuthenticationError):
+        text += f" ({key_for('username', profile)}, {key_for('password', profile)})"
+    return text
+
+
+@contextmanager
+def failing(kind: str, action: str, profile: str | None = None) -> Iterator[None]:
+    """Turn any ContextSMS error raised inside into one `ProviderError` line."""
+    try:
+        yield
+    except ProviderError:
+        raise
+    except ContextSmsError as exc:
+        message = one_line(f"{kind}: {action} failed: {describe(exc, profile)}")
+        raise ProviderError(message) from exc

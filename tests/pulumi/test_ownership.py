@@ -1,0 +1,224 @@
+"""A record belongs to one stack: a second stack never takes it over, a renamed profile
+replaces nothing, and settings that reach another service are refused, not obeyed."""
+
+from __future__ import annotations
+
+import pytest
+from cli_harness import (
+    DETAILED_PROGRAM,
+    api_requests,
+    assert_records_match_outputs,
+    connection_config,
+    writes,
+)
+
+from contextsms_emulator import DEMO_PASSWORD
+from contextsms_emulator.process import EmulatorProcess
+
+pytestmark = pytest.mark.pulumi_cli
+
+
+@pytest.mark.parametrize("platform", ["webex", "teams"])
+def test_a_second_stack_declaring_the_first_stacks_mapping_fails_and_leaves_it_untouched(
+    project_factory, emulator, platform
+):
+    first = project_factory(DETAILED_PROGRAM, stack="first")
+    second = project_factory(DETAILED_PROGRAM, stack="second")
+    first.connect(emulator, platform, extra={"test:mappings": "1"})
+    first.up()
+    mine = first.outputs()
+    enterprise_id = mine["enterprise"]["enterprise_id"]
+    (mapping,) = mine["mappings"]
+    # the second stack maps the same number, app id and type into the first's enterprise
+    second.connect(
+        emulator,
+        platform,
+        extra={"test:mappings": "1", "test:enterprise_id": enterprise_id, "test:name": "Other Co"},
+    )
+
+    refused = second.up(check=False)
+
+    assert refused.returncode != 0
+    assert (
+        f"+15559870000 is already mapped by {mapping['mapping_id']} (enterprise "
+        f"{enterprise_id}, messaging app 'app-0'), with the same values, but this stack cannot "
+        "show that it made it: another stack may manage it." in refused.stdout
+    ), refused.stdout
+    assert not [r for r in second.resources() if r["type"].endswith(":NumberMapping")]
+
+    emulator.clear_requests()
+    second.destroy()
+    log = api_requests(emulator)
+    assert all(mapping["mapping_id"] not in r["path"] for r in writes(log))
+    assert all(enterprise_id not in r["path"] for r in writes(log))
+    _only_the_first_stacks_records_live(emulator, mine)
+    first.refresh("--expect-no-changes")
+    first.preview("--expect-no-changes")
+
+
+def _only_the_first_stacks_records_live(emulator, outputs):  # type: ignore[no-untyped-def]
+    """The first stack's enterprise and mapping, and nothing the second stack made."""
+    records = emulator.records()
+    live = [e for e in records["enterprises"] if not e["deleted"]]
+    assert [e["enterprise_id"] for e in live] == [outputs["enterprise"]["enterprise_id"]]
+    assert [m["mapping_id"] for m in records["mappings"]] == [
+        m["mapping_id"] for m in outputs["mappings"]
+    ]
+
+
+PROFILE_PROGRAM = """
+import pulumi
+import pulumi_contextsms as contextsms
+
+profile = pulumi.Config("test").require("profile")
+ent = contextsms.Enterprise(
+    "acme",
+    name="ABC Marketing Company",
+    contact="Sarah Johnson",
+    phone_number="+15551234567",
+    email="sarah@abcmarketing.com",
+    profile=profile,
+)
+mappings = [
+    contextsms.NumberMapping(
+        f"m{i}",
+        enterprise_id=ent.enterprise_id,
+        phone_number=f"+1555987{i:04d}",
+        messaging_app_id=f"app-{i}",
+        name=f"Desk {i}",
+        profile=profile,
+    )
+    for i in range(2)
+]
+pulumi.export("enterprise_id", ent.enterprise_id)
+pulumi.export("mapping_ids", [m.mapping_id for m in mappings])
+pulumi.export("connection", ent.connection)
+"""
+
+
+def _profile(project, emulator, name):  # type: ignore[no-untyped-def]
+    values = {
+        f"contextsms:profiles.{name}.{key.removeprefix('contextsms:')}": value
+        for key, value in connection_config(emulator, "teams").items()
+    }
+    project.config_all(
+        values, secrets={f"contextsms:profiles.{name}.password": DEMO_PASSWORD}, path=True
+    )
+
+
+def test_renaming_a_profile_with_identical_settings_replaces_nothing_and_sends_no_write(
+    project_factory, emulator
+):
+    project = project_factory(PROFILE_PROGRAM)
+    _profile(project, emulator, "old")
+    project.config("test:profile", "old")
+    project.up()
+    before = project.outputs()
+    assert before["connection"] == {"platform": "teams", "api_base": emulator.teams_api_base}
+
+    _profile(project, emulator, "new")
+    project.config("test:profile", "new")
+    emulator.clear_requests()
+    project.preview("--expect-no-changes")  # no replacement, and no update either
+    project.up("--expect-no-changes")
+    project.run("config", "rm", "--path", "contextsms:profiles.old")
+    project.preview("--expect-no-changes")
+
+    assert api_requests(emulator) == []  # no login either: nothing needed the API
+    assert project.outputs() == before
+    project.refresh("--run-program")  # with the current settings: "old" is gone
+    assert {
+        r["outputs"].get("profile") for r in project.resources() if "contextsms" in r["type"]
+    } == {"new"}
+    project.preview("--expect-no-changes")
+
+
+def test_settings_that_reach_another_service_are_refused_until_the_user_says_it_moved(
+    project_factory, emulator
+):
+    project = project_factory(DETAILED_PROGRAM)
+    project.connect(emulator, "webex", extra={"test:mappings": "1"})
+    project.up()
+    before = project.outputs()
+    records = emulator.records()
+
+    with EmulatorProcess() as elsewhere:
+        project.config("contextsms:apiBase", elsewhere.webex_api_base)
+        # every command that acts with these settings is refused: refresh and destroy
+        # too, once they run with them (--run-program, or after an up recorded them)
+        for command in (
+            project.preview,
+            lambda **kw: project.refresh("--run-program", **kw),
+            lambda **kw: project.destroy("--run-program", **kw),
+            project.up,
+            project.refresh,
+            project.destroy,
+        ):
+            refused = command(check=False)
+            assert refused.returncode != 0
+            assert (
+                f"lives on webex {emulator.webex_api_base}, but this stack's settings now "
+                f"reach webex {elsewhere.webex_api_base}; refusing to act on it through "
+                "another service" in refused.stdout
+            ), refused.stdout
+        assert api_requests(elsewhere) == []  # nothing reached the other service
+        assert emulator.records() == records
+
+    # the same service under another name (as through a proxy): refused until allowed
+    proxied = emulator.webex_api_base.replace("127.0.0.1", "localhost")
+    project.config("contextsms:apiBase", proxied)
+    assert project.preview(check=False).returncode != 0
+    project.config("contextsms:allowConnectionChange", "true")
+    project.refresh("--run-program")  # the README's step: records the new connection
+    project.run("config", "rm", "contextsms:allowConnectionChange")
+    project.preview("--expect-no-changes")
+    assert project.outputs() == before
+    assert emulator.records() == records
+    connections = {
+        str(r["outputs"].get("connection"))
+        for r in project.resources()
+        if "contextsms" in r["type"]
+    }
+    assert connections == {str({"api_base": proxied, "platform": "webex"})}
+    assert_records_match_outputs(emulator, before)
+
+
+CSP_PROGRAM = """
+import pulumi
+import pulumi_contextsms as contextsms
+
+cfg = pulumi.Config("test")
+reseller = contextsms.Csp(
+    "reseller",
+    email="ops@reseller-inc.com",
+    name=cfg.get("name") or "Reseller Inc",
+    allow_reregistration=cfg.get_bool("allow"),
+)
+pulumi.export("csp_id", reseller.csp_id)
+"""
+
+
+def test_a_csp_change_that_would_leave_the_old_csp_behind_fails_at_preview_unless_allowed(
+    project_factory, emulator
+):
+    project = project_factory(CSP_PROGRAM)
+    project.connect(emulator, "teams")
+    project.up()
+    first = project.outputs()["csp_id"]
+    project.config("test:name", "Reseller Incorporated")
+
+    emulator.clear_requests()
+    refused = project.preview(check=False)
+    assert refused.returncode != 0
+    assert (
+        "changing name would register a new CSP, and the CSP registered now would stay in "
+        "ContextSMS (the Teams Platform API cannot change or delete a CSP); keep name as it "
+        "was, or set allow_reregistration=True to register a new CSP anyway" in refused.stdout
+    ), refused.stdout
+    assert api_requests(emulator) == []
+
+    project.config("test:allow", "true")
+    project.up()
+    second = project.outputs()["csp_id"]
+    assert second != first
+    assert sorted(c["csp_id"] for c in emulator.records()["csps"]) == sorted([first, second])
