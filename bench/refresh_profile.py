@@ -29,7 +29,7 @@ marks = [(time.perf_counter(), time.process_time())]
 import pulumi.dynamic
 marks.append((time.perf_counter(), time.process_time()))
 from pulumi_contextsms.config import StackSettings
-from pulumi_contextsms.providers import session
+from pulumi_contextsms import session
 from pulumi_contextsms.providers.mapping import NumberMappingProvider
 marks.append((time.perf_counter(), time.process_time()))
 session.configure(StackSettings.from_config(setup["config"].get, environ={}))

@@ -16,10 +16,10 @@ from typing import Any, TypeVar
 import pulumi
 from pulumi.runtime.config import get_config
 
+from . import session
 from .client import ContextSmsClient
 from .config import StackSettings
-from .providers import session
-from .providers.failures import failing
+from .failures import failing
 
 T = TypeVar("T")
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job: set up everything, start the emulator, `pulumi up` the quickstart
-# (Pulumi.yaml at the repo root) with a local state backend, print the stack outputs.
+# (examples/quickstart) with a local state backend, print the stack outputs.
 # Running it again changes nothing: the emulator's database and the state live in .demo/
 # and the emulator listens on a fixed port, so the stack config stays the same.
 set -euo pipefail
@@ -29,6 +29,7 @@ for _ in $(seq 100); do
 done
 echo "emulator: http://127.0.0.1:$port (log: $demo_dir/emulator.log)"
 
+cd examples/quickstart
 pulumi stack select demo --create --non-interactive >/dev/null
 pulumi config set contextsms:platform webex
 pulumi config set contextsms:apiBase "http://127.0.0.1:$port/api/v1"

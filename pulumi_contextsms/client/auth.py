@@ -1,23 +1,10 @@
 """Bearer tokens: log in once, share the token, refresh it before it expires.
 
-`TokenManager` is shared by every thread using a client:
-
-* Single flight: one lock guards the token; the thread that finds it missing or due
-  logs in (or refreshes) while the others wait on the lock and then reuse the result,
-  so eight threads starting at once cause exactly one login.
-* Proactive refresh: a token is refreshed (POST /auth/getaccesstoken with the refresh
-  token) once ``expirationTimeInUTC - margin`` has passed, where
-  ``margin = min(30 s, 25 % of the lifetime seen at issue)``: a 1-hour token is
-  refreshed 30 s early, a 2-second token 0.5 s early. Without a usable expiry (or one
-  already past by the local clock: clock skew) the token is used until the API answers 401.
-* On a 401 from an API call the request loop calls `on_unauthorized(rejected)`: the next
-  `token()` refreshes (unless another thread already replaced the rejected token), and
-  the loop sends the request once more.
-* A refused refresh (400, 401, 403 or 404 from /auth/getaccesstoken) falls back to a
-  fresh login. A refresh that fails for transient reasons keeps using the current token
-  while it has not expired yet.
-* Nothing here logs or raises a credential: the auth requests are `sensitive`, so their
-  errors hold neither the request body nor the response.
+Why one `TokenManager` per client, behind one lock: every thread of a Pulumi provider
+process uses the same client, and eight of them starting at once must cause one login,
+not eight. The rules (refresh margin, 401 handling, refused refreshes) are written once,
+in docs/client.md ("Authentication"). Nothing here logs or raises a credential: the auth
+requests are `sensitive`, so their errors hold neither the request body nor the response.
 """
 
 from __future__ import annotations
@@ -30,7 +17,6 @@ from datetime import UTC
 
 from pydantic import SecretStr, ValidationError
 
-from .base import RequestLoop, RequestOptions
 from .errors import (
     APIError,
     APIResponseValidationError,
@@ -38,6 +24,7 @@ from .errors import (
     AuthenticationError,
 )
 from .models import AuthTokens
+from .request_loop import RequestLoop, RequestOptions
 
 __all__ = [
     "LOGIN_PATH",
@@ -119,13 +106,6 @@ class TokenManager:
             current = self._tokens
             if current is not None and current.access_token.get_secret_value() == rejected:
                 self._stale = True
-
-    def invalidate(self) -> None:
-        """Forget the tokens: the next `token()` logs in again."""
-        with self._lock:
-            self._tokens = None
-            self._refresh_at = self._expires_at = None
-            self._stale = False
 
     # -- under the lock ----------------------------------------------------------------
 

@@ -25,7 +25,6 @@ from pydantic import BaseModel
 
 from . import reconcile, responses
 from .auth import TokenManager
-from .base import AttemptTrace, BeforeReplay, RequestLoop, RequestOptions
 from .dialects import Call, Dialect, dialect_for
 from .errors import APIError, InvalidInputError, NotFoundError
 from .models import (
@@ -39,6 +38,7 @@ from .models import (
     NumberMapping,
     PaymentStatus,
 )
+from .request_loop import AttemptTrace, BeforeReplay, RequestLoop, RequestOptions
 from .settings import ConnectionSettings, Platform
 from .validation import validate_e164, validate_id
 

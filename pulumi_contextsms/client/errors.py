@@ -26,9 +26,10 @@ Two functions turn lower-level outcomes into these classes, and nothing else doe
 * `make_status_error` maps a non-2xx `httpx.Response` to its `APIStatusError` subclass
   (through `status_error_class`), parsing the documented ErrorResponse body
   `{error, code, details, requestId?, timestamp?}` and tolerating any other body.
-* `from_httpx_exception` maps every httpx exception type (the table `HTTPX_EXCEPTIONS`
-  lists each one explicitly; a unit test fails when httpx grows one that is not listed).
-  The request loop is the only place that raises its result, with `raise ... from exc`.
+* `from_httpx_exception` maps what `httpx.Client.send()` can raise (the transport errors
+  and undecodable bodies, `HTTPX_EXCEPTION_ROOTS`; a unit test fails when httpx grows one
+  there that is not classified). The request loop is the only place that raises its
+  result, with `raise ... from exc`.
 
 `str(err)` is always one line, e.g.
 ``POST /api/v2/mapping/add/E0000001 failed: 409 DUPLICATE_MAPPING: Phone number
@@ -49,7 +50,7 @@ from typing import Any, Self
 import httpx
 
 __all__ = [
-    "HTTPX_EXCEPTIONS",
+    "HTTPX_EXCEPTION_ROOTS",
     "APIConnectionError",
     "APIError",
     "AmbiguousCreateError",
@@ -126,7 +127,7 @@ class ConfigurationError(ContextSmsError):
     messages name settings by their neutral names (`setting` is the one to fix, e.g.
     ``api_base``; `missing` says it is not set at all) through ``{api_base}``-style
     placeholders in `template`. `str()` shows the neutral names; a caller with its own
-    names (the Pulumi layer: ``contextsms:apiBase``, a profile's key) calls `render`.
+    names for settings (the Pulumi layer names its stack keys) calls `render`.
     Literal braces in a template are doubled; use `literal` for values.
     """
 
@@ -455,62 +456,44 @@ def make_status_error(
     return cls(**kwargs)
 
 
-@dataclass(frozen=True)
-class _TransportMapping:
-    error_class: type[APIConnectionError]
-    maybe_sent: bool
-    retryable: bool
-    reason: str
+# What `httpx.Client.send()` can raise (redirects are off and bodies are read whole, so
+# no redirect, stream or status error can come out of it): the transport errors, and a
+# body that cannot be decoded. A test walks both trees and fails on a class that is not
+# classified below.
+HTTPX_EXCEPTION_ROOTS: tuple[type[Exception], ...] = (httpx.TransportError, httpx.DecodingError)
 
-
-def _row(
-    cls: type[APIConnectionError], maybe_sent: bool, retryable: bool, reason: str
-) -> _TransportMapping:
-    return _TransportMapping(cls, maybe_sent, retryable, reason)
-
-
-# Every httpx exception type, each listed explicitly (a test walks httpx's exception
-# classes and fails on any that is missing). "maybe_sent" marks failures after which the
-# server may have acted on the request; those are replayed only when the request is
-# idempotent or carries an Idempotency-Key.
-HTTPX_EXCEPTIONS: dict[type[Exception], _TransportMapping] = {
-    httpx.ConnectTimeout: _row(APITimeoutError, False, True, "connect timed out"),
-    httpx.PoolTimeout: _row(APITimeoutError, False, True, "timed out waiting for a connection"),
-    httpx.ReadTimeout: _row(APITimeoutError, True, True, "read timed out"),
-    httpx.WriteTimeout: _row(APITimeoutError, True, True, "write timed out"),
-    httpx.TimeoutException: _row(APITimeoutError, True, True, "timed out"),
-    httpx.ConnectError: _row(APIConnectionError, False, True, "could not connect"),
-    httpx.ReadError: _row(APIConnectionError, True, True, "connection broken while reading"),
-    httpx.WriteError: _row(APIConnectionError, True, True, "connection broken while writing"),
-    httpx.CloseError: _row(APIConnectionError, True, True, "connection broken while closing"),
-    httpx.NetworkError: _row(APIConnectionError, True, True, "network error"),
-    httpx.RemoteProtocolError: _row(APIConnectionError, True, True, "server broke the protocol"),
-    httpx.LocalProtocolError: _row(APIConnectionError, False, False, "invalid request"),
-    httpx.ProtocolError: _row(APIConnectionError, True, True, "protocol error"),
-    httpx.ProxyError: _row(APIConnectionError, False, True, "proxy error"),
-    httpx.UnsupportedProtocol: _row(APIConnectionError, False, False, "unsupported URL scheme"),
-    httpx.TransportError: _row(APIConnectionError, True, True, "transport error"),
-    httpx.DecodingError: _row(APIConnectionError, True, True, "could not decode the response"),
-    httpx.TooManyRedirects: _row(APIConnectionError, True, False, "too many redirects"),
-    httpx.RequestError: _row(APIConnectionError, True, True, "request error"),
-    httpx.HTTPStatusError: _row(APIConnectionError, True, False, "HTTP status error"),
-    httpx.HTTPError: _row(APIConnectionError, True, True, "HTTP error"),
-    httpx.InvalidURL: _row(APIConnectionError, False, False, "invalid URL"),
-    httpx.CookieConflict: _row(APIConnectionError, False, False, "cookie conflict"),
-    httpx.RequestNotRead: _row(APIConnectionError, False, False, "request body not read"),
-    httpx.ResponseNotRead: _row(APIConnectionError, True, False, "response body not read"),
-    httpx.StreamClosed: _row(APIConnectionError, True, False, "stream closed"),
-    httpx.StreamConsumed: _row(APIConnectionError, True, False, "stream already consumed"),
-    httpx.StreamError: _row(APIConnectionError, True, False, "stream error"),
-}
-
-# The httpx exception roots the request loop catches around `send()`.
-HTTPX_EXCEPTION_ROOTS: tuple[type[Exception], ...] = (
-    httpx.HTTPError,
-    httpx.InvalidURL,
-    httpx.CookieConflict,
-    httpx.StreamError,
+# Failures before the server can have received the request: safe to send again on any
+# method (a POST too).
+_NOT_SENT: tuple[type[Exception], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.ProxyError,
+    httpx.LocalProtocolError,
+    httpx.UnsupportedProtocol,
 )
+# Failures that sending again cannot fix.
+_FINAL: tuple[type[Exception], ...] = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
+# The phrase for each, found through the exception's MRO (parents catch the rest).
+_REASONS: dict[type[Exception], str] = {
+    httpx.ConnectTimeout: "connect timed out",
+    httpx.PoolTimeout: "timed out waiting for a connection",
+    httpx.ReadTimeout: "read timed out",
+    httpx.WriteTimeout: "write timed out",
+    httpx.TimeoutException: "timed out",
+    httpx.ConnectError: "could not connect",
+    httpx.ReadError: "connection broken while reading",
+    httpx.WriteError: "connection broken while writing",
+    httpx.CloseError: "connection broken while closing",
+    httpx.NetworkError: "network error",
+    httpx.RemoteProtocolError: "server broke the protocol",
+    httpx.LocalProtocolError: "invalid request",
+    httpx.ProtocolError: "protocol error",
+    httpx.ProxyError: "proxy error",
+    httpx.UnsupportedProtocol: "unsupported URL scheme",
+    httpx.TransportError: "transport error",
+    httpx.DecodingError: "could not decode the response",
+}
 
 
 def from_httpx_exception(
@@ -519,31 +502,26 @@ def from_httpx_exception(
     method: str,
     url: str,
     sensitive: bool = False,
-) -> APIError:
-    """Translate an httpx exception into this module's tree (the only such translation).
-
-    `httpx.HTTPStatusError` carries a response and becomes its `APIStatusError`; every
-    other type becomes `APIConnectionError` or `APITimeoutError` per `HTTPX_EXCEPTIONS`.
-    """
-    if isinstance(exc, httpx.HTTPStatusError):
-        return make_status_error(exc.response, method=method, url=url, sensitive=sensitive)
-    mapping = next(
-        (row for cls in type(exc).__mro__ if (row := HTTPX_EXCEPTIONS.get(cls)) is not None),
-        _row(APIConnectionError, True, False, "unexpected error"),
+) -> APIConnectionError:
+    """Translate what `send()` raised (`HTTPX_EXCEPTION_ROOTS`) into this module's tree:
+    `APITimeoutError` for timeouts, else `APIConnectionError` (the only such translation)."""
+    reason = next(
+        (phrase for cls in type(exc).__mro__ if (phrase := _REASONS.get(cls)) is not None),
+        "unexpected error",
     )
     detail = str(exc).strip()
-    reason = f"{mapping.reason} ({type(exc).__name__}{': ' + detail if detail else ''})"
     request: httpx.Request | None = None
     if not sensitive and isinstance(exc, httpx.RequestError):
         try:
             request = exc.request
         except RuntimeError:
             request = None
-    return mapping.error_class(
+    error_class = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+    return error_class(
         method=method,
         url=url,
-        reason=reason,
-        maybe_sent=mapping.maybe_sent,
-        retryable=mapping.retryable,
+        reason=f"{reason} ({type(exc).__name__}{': ' + detail if detail else ''})",
+        maybe_sent=not isinstance(exc, _NOT_SENT),
+        retryable=not isinstance(exc, _FINAL),
         request=request,
     )

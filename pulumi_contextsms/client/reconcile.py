@@ -20,9 +20,9 @@ import logging
 from collections.abc import Callable, Collection
 from typing import Protocol, TypeVar
 
-from .base import AttemptTrace, BeforeReplay
 from .errors import AmbiguousCreateError, APIError
 from .models import Enterprise, EnterpriseSpec, MappingSpec, NumberMapping
+from .request_loop import AttemptTrace, BeforeReplay
 
 __all__ = [
     "Post",

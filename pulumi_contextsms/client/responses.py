@@ -1,9 +1,8 @@
 """Reading 2xx bodies into records, tolerantly.
 
 * An object body is validated into its record; unknown fields are kept.
-* A list body is a JSON array. A JSON object wrapping the array under ``content``
-  (Spring's Page, plausible for ``?page&size``), ``items``, ``data`` or ``results`` is
-  accepted too.
+* A list body is a JSON array, as both documents say ("Array of Number Mapping
+  objects"); anything else is refused, so a changed API is seen, not guessed around.
 * Bodies that cannot be read as documented raise `APIResponseValidationError`, naming
   the fields at fault but never echoing values.
 """
@@ -21,8 +20,6 @@ from .errors import APIResponseValidationError
 __all__ = ["json_body", "parse_list", "parse_object", "parse_optional_object"]
 
 M = TypeVar("M", bound=BaseModel)
-
-_LIST_WRAPPERS = ("content", "items", "data", "results")
 
 
 def _invalid(response: httpx.Response, reason: str) -> APIResponseValidationError:
@@ -80,13 +77,6 @@ def parse_list(model: type[M], response: httpx.Response) -> list[M]:
     data = json_body(response)
     if data is None:
         return []
-    if isinstance(data, dict):
-        wrapped = next(
-            (data[key] for key in _LIST_WRAPPERS if isinstance(data.get(key), list)), None
-        )
-        if wrapped is None:
-            raise _invalid(response, f"expected a JSON array of {model.__name__}")
-        data = wrapped
     if not isinstance(data, list):
         raise _invalid(response, f"expected a JSON array of {model.__name__}")
     return [_validate(model, item, response) for item in data]

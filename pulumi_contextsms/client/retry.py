@@ -1,22 +1,6 @@
-"""What is retried, how long to wait, and when to give up.
-
-The rules (the request loop in `base.py` applies them; docs/client.md states them):
-
-* 429 is retried on any method: the server refused the request before acting on it.
-  The wait is the response's Retry-After (seconds or an HTTP-date), capped at
-  `RetryPolicy.max_retry_after`; without a usable Retry-After, the backoff below.
-* 5xx, timeouts and dropped connections are retried only when replaying is safe: the
-  method is idempotent (GET, HEAD, OPTIONS, PUT, DELETE), or the POST creates nothing
-  (the auth calls and the read-only lookups), or the create was made safe to replay
-  (a trusted Idempotency-Key, or a lookup before each replay: `reconcile.py`).
-* A connection that was never established (connect error or connect timeout) is
-  retried on any method: nothing reached the server.
-* Any other 4xx is never retried. A 401 on an API call is not retried either: the
-  request loop re-authenticates once and sends the request once more.
-* The wait before retry n (n = 1, 2, ...) is drawn uniformly from
-  [0, min(backoff_cap, backoff_base * backoff_factor ** (n - 1))] ("full jitter").
-* At most `max_attempts` sends per call, and no retry whose wait would end later than
-  `total_timeout` seconds after the call started.
+"""What is retried, how long to wait, and when to give up: the policy and its named
+defaults. The request loop (`request_loop.py`) applies them; the rules are written once,
+in docs/client.md ("What is retried").
 """
 
 from __future__ import annotations

@@ -1,26 +1,12 @@
 """Where the client connects, as whom, with which limits, and the safety rules that guard it.
 
 `ConnectionSettings.resolve()` turns plain values into checked settings, or raises
-`ConfigurationError` naming the setting to fix by its neutral name (``platform``,
-``environment``, ``api_base``, ``auth_base``, ``username``, ``password``, ...; the
-Pulumi layer renders those as its ``contextsms:*`` keys). The rules:
-
-* Production is never a default. Without ``api_base`` or ``environment`` there is no
-  base at all; ``environment=production`` picks the documented production base; an
-  explicit base on a documented production host needs ``environment=production`` too
-  (no production base without explicit opt-in).
-* Only ``http``/``https`` URLs; plain ``http`` only for loopback hosts (``localhost``,
-  127.0.0.0/8, ``::1``); no credentials, query or fragment inside a base URL. TLS
-  verification is always on: there is deliberately no option to switch it off.
-* The Teams API documents no development base, and authenticates on its API base.
-* The Webex auth service has its own base: the documented one for the documented API
-  bases; for a loopback ``.../api/v1`` base (the emulator) the same origin + ``/v1``;
-  anything else needs ``auth_base``.
-* ``trust_idempotency_keys`` (default False): neither API document promises that the
-  service honours Idempotency-Key, so by default no create is replayed on the key's
-  strength alone (docs/client.md, "Idempotency and reconciliation").
-
-The same checks run when `ConnectionSettings` is constructed directly.
+`ConfigurationError` naming the setting to fix by its neutral name (``api_base``,
+``password``, ...): the client knows nothing of where settings come from, and the
+Pulumi layer (`pulumi_contextsms/config.py`) renders those names as its keys. The rules
+(production never a default, loopback-only plain http, the documented bases, the Webex
+auth base) are written once, in docs/client.md ("Configuration and safety rules"); the
+same checks run when `ConnectionSettings` is constructed directly.
 """
 
 from __future__ import annotations

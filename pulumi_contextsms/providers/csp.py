@@ -21,26 +21,26 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from .. import session
 from ..client import ContextSmsClient
 from ..client.errors import AmbiguousCreateError, APIStatusError
 from ..client.models import Csp, CspSpec
 from ..client.settings import Platform
 from ..client.validation import validate_id
-from . import session
-from .base import (
+from ..failures import Refusal, failing
+from .inputs import (
     ADOPT_ID,
     CONNECTION,
     NEVER_DIFFED,
     PLATFORM,
     PROFILE,
-    ContextSmsProvider,
     changed_fields,
     diff_result,
     field_failures,
     is_unknown,
 )
-from .failures import Refusal, failing
 from .ownership import journal_ident, new_attempt, settle
+from .provider import ContextSmsProvider
 
 KIND = "Csp"
 ALLOW_REREGISTRATION = "allow_reregistration"

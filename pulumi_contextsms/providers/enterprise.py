@@ -20,20 +20,20 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from .. import session
 from ..client import ContextSmsClient
 from ..client.errors import AmbiguousCreateError, APIError, APIStatusError, NotFoundError
 from ..client.models import Enterprise, EnterpriseSpec
 from ..client.reconcile import matching_enterprises
 from ..client.settings import Platform
 from ..client.validation import validate_email_address, validate_id
-from . import session
-from .base import (
+from ..failures import Refusal, failing
+from .inputs import (
     ADOPT_ID,
     CONNECTION,
     NEVER_DIFFED,
     PLATFORM,
     PROFILE,
-    ContextSmsProvider,
     changed_fields,
     diff_result,
     field_failures,
@@ -41,9 +41,9 @@ from .base import (
     is_unknown,
     platform_only_failures,
 )
-from .failures import Refusal, failing
 from .listing import snapshots
 from .ownership import adoption_mismatches, journal_ident, new_attempt, settle
+from .provider import ContextSmsProvider
 
 KIND = "Enterprise"
 CSP_ID = "csp_id"

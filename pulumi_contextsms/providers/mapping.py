@@ -22,19 +22,19 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from .. import session
 from ..client import ContextSmsClient
 from ..client.errors import APIError, APIStatusError, DuplicateMappingError, NotFoundError
 from ..client.models import MappingPatch, MappingSpec, NumberMapping
 from ..client.settings import Platform
 from ..client.validation import validate_id
-from . import session
-from .base import (
+from ..failures import Refusal, failing
+from .inputs import (
     ADOPT_ID,
     CONNECTION,
     NEVER_DIFFED,
     PLATFORM,
     PROFILE,
-    ContextSmsProvider,
     changed_fields,
     diff_result,
     field_failures,
@@ -42,9 +42,9 @@ from .base import (
     is_unknown,
     platform_only_failures,
 )
-from .failures import Refusal, failing
 from .listing import ListingKey, listings, snapshots
 from .ownership import Attempt, adoption_mismatches, journal_ident, new_attempt, settle
+from .provider import ContextSmsProvider
 
 KIND = "NumberMapping"
 ENTERPRISE_ID = "enterprise_id"

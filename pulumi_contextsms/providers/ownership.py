@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .base import CONNECTION, OWNER
+from .inputs import CONNECTION, OWNER
 from .journal import Entry, journal
 
 __all__ = ["Attempt", "adoption_mismatches", "journal_ident", "new_attempt", "settle"]

@@ -208,13 +208,16 @@ def test_webex_list_csp_mappings_without_paging_sends_no_query(
     assert only_api_request(api).url.query == b""
 
 
-def test_list_accepts_a_spring_page_wrapper(api: FakeAPI, webex: ContextSmsClient) -> None:
+def test_a_list_that_is_not_a_json_array_is_refused_not_unwrapped(
+    api: FakeAPI, webex: ContextSmsClient
+) -> None:
     api.on(
         "GET",
         "/api/v1/mappings/csp/CSP001",
         json_response(200, {"content": [V1_MAPPING], "totalElements": 1}),
     )
-    assert len(webex.list_csp_mappings("CSP001", page=0, size=1)) == 1
+    with pytest.raises(APIResponseValidationError, match="expected a JSON array of NumberMapping"):
+        webex.list_csp_mappings("CSP001", page=0, size=1)
 
 
 @pytest.mark.parametrize(

@@ -95,3 +95,13 @@ def test_enums_have_the_documented_values() -> None:
     assert [p.value for p in client.Platform] == ["webex", "teams"]
     assert [e.value for e in client.Environment] == ["development", "production"]
     assert client.Platform("webex") == "webex"
+
+
+def test_the_client_speaks_no_pulumi_vocabulary() -> None:
+    """It takes plain settings and names them neutrally: the stack-config keys and how to
+    set them belong to the Pulumi layer (pulumi_contextsms/config.py)."""
+    root = Path(client.__file__).parent
+    for source in root.rglob("*.py"):
+        text = source.read_text()
+        assert "contextsms:" not in text, source
+        assert "pulumi config" not in text, source

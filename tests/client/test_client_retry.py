@@ -24,7 +24,7 @@ from pulumi_contextsms.client import (
     RetryPolicy,
     ServerError,
 )
-from pulumi_contextsms.client.base import AttemptTrace, RequestLoop, RequestOptions
+from pulumi_contextsms.client.request_loop import AttemptTrace, RequestLoop, RequestOptions
 from pulumi_contextsms.client.retry import parse_retry_after
 
 LIST = ("GET", "/api/v1/mappings/enterprise/E1")

@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 from providers_support import stack_config
 
+from pulumi_contextsms import session
 from pulumi_contextsms.client import ContextSmsClient
 from pulumi_contextsms.config import StackSettings
-from pulumi_contextsms.providers import mapping, ownership, session
+from pulumi_contextsms.providers import mapping, ownership
 from pulumi_contextsms.providers.journal import Journal
 from pulumi_contextsms.providers.listing import create_snapshots, mapping_listings
 

@@ -13,10 +13,11 @@ from providers_support import stack_config
 
 from contextsms_emulator import DEMO_PASSWORD, DEMO_USER
 from contextsms_emulator.process import EmulatorProcess
+from pulumi_contextsms import session
 from pulumi_contextsms.config import StackSettings
-from pulumi_contextsms.providers import base, session
+from pulumi_contextsms.failures import ProviderError
+from pulumi_contextsms.providers import inputs
 from pulumi_contextsms.providers.enterprise import EnterpriseProvider
-from pulumi_contextsms.providers.failures import ProviderError
 from pulumi_contextsms.providers.mapping import NumberMappingProvider
 
 ENTERPRISE = {
@@ -174,7 +175,7 @@ def test_a_wrong_password_names_the_keys_to_check(connect, emulator):
 
 
 def test_a_read_that_finds_nothing_answers_a_fresh_result_each_time():
-    first, second = base.gone(), base.gone()
+    first, second = inputs.gone(), inputs.gone()
     assert first is not second and first.outs == {} and first.id == ""
     first.outs["written"] = True  # the SDK writes into a result's outputs
-    assert base.gone().outs == {}
+    assert inputs.gone().outs == {}

@@ -9,9 +9,9 @@ import pytest
 from providers_support import PASSWORD, UNREACHABLE_WEBEX, stack_config
 from pulumi.dynamic import Config, ConfigureRequest
 
+from pulumi_contextsms import session
 from pulumi_contextsms.client.errors import ConfigurationError
 from pulumi_contextsms.config import StackSettings
-from pulumi_contextsms.providers import session
 from pulumi_contextsms.providers.csp import CspProvider
 from pulumi_contextsms.providers.enterprise import EnterpriseProvider
 from pulumi_contextsms.providers.mapping import NumberMappingProvider

@@ -28,6 +28,25 @@ def _copy_example(name: str, tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.parametrize("platform", ["quickstart-webex", "quickstart-teams"])
+def test_the_quickstart_deploys_on_either_platform_is_stable_and_destroys(
+    tmp_path, pulumi_env, emulator, platform
+):
+    project = PulumiProject(_copy_example("quickstart", tmp_path), "demo", dict(pulumi_env))
+    project.run("stack", "init")
+    project.connect(emulator, platform.removeprefix("quickstart-"))
+    project.up()
+    outputs = project.outputs()
+    enterprises, mappings = live_records(emulator)
+    assert [e["enterprise_id"] for e in enterprises] == [outputs["enterprise_id"]]
+    assert sorted(m["mapping_id"] for m in mappings) == sorted(
+        [outputs["front_desk_mapping_id"], outputs["support_mapping_id"]]
+    )
+    project.preview("--expect-no-changes")
+    project.destroy()
+    assert live_records(emulator) == ([], [])
+
+
 @pytest.mark.parametrize("platform", ["webex", "teams"])
 def test_platform_example_deploys_is_stable_and_destroys(tmp_path, pulumi_env, emulator, platform):
     project = PulumiProject(_copy_example(platform, tmp_path), "example", dict(pulumi_env))

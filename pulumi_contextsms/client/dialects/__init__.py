@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..settings import Platform
-from .base import Call, Dialect
+from .dialect import Call, Dialect
 from .teams import TeamsDialect
 from .webex import WebexDialect
 

@@ -25,7 +25,7 @@ from ..errors import InvalidInputError
 from ..models import CspSpec, EnterpriseSpec, MappingPatch, MappingSpec
 from ..settings import Platform
 from ..validation import validate_e164, validate_email_address
-from .base import Call, Dialect, non_empty, segment
+from .dialect import Call, Dialect, non_empty, segment
 
 __all__ = ["TeamsDialect"]
 
@@ -43,10 +43,10 @@ class TeamsDialect(Dialect):
             "number": spec.phone_number,
             "email": spec.email,
         }
-        return Call("create_enterprise", "POST", path, json=body, creates=True)
+        return Call("POST", path, json=body, creates=True)
 
     def list_enterprises(self, csp_id: str) -> Call:
-        return Call("list_enterprises", "GET", f"/csp/enterprises/{segment(csp_id, 'csp_id')}")
+        return Call("GET", f"/csp/enterprises/{segment(csp_id, 'csp_id')}")
 
     def create_mapping(self, enterprise_id: str, spec: MappingSpec) -> Call:
         path = f"/mapping/add/{segment(enterprise_id, 'enterprise_id')}"
@@ -58,11 +58,10 @@ class TeamsDialect(Dialect):
         }
         if spec.name is not None:
             body["name"] = spec.name
-        return Call("create_mapping", "POST", path, json=body, creates=True)
+        return Call("POST", path, json=body, creates=True)
 
     def list_mappings(self, enterprise_id: str) -> Call:
         return Call(
-            "list_mappings",
             "GET",
             f"/numbertomessageappmapping/enterprise/{segment(enterprise_id, 'enterprise_id')}",
         )
@@ -82,7 +81,7 @@ class TeamsDialect(Dialect):
                 "for GET /mapping/csp/{cspId}",
                 fields=given,
             )
-        return Call("list_csp_mappings", "GET", path)
+        return Call("GET", path)
 
     def update_mapping(self, mapping_id: str, patch: MappingPatch) -> Call:
         path = f"/mapping/{segment(mapping_id, 'mapping_id')}"
@@ -90,12 +89,11 @@ class TeamsDialect(Dialect):
         body = patch.wire_fields()
         if not body:
             raise InvalidInputError("update_mapping needs at least one field to change")
-        return Call("update_mapping", "PUT", path, json=body)
+        return Call("PUT", path, json=body)
 
     def find_mapping_by_app_id(self, messaging_app_id: str) -> Call:
         app_id = non_empty(messaging_app_id, "messaging_app_id")
         return Call(
-            "find_mapping_by_app_id",
             "POST",
             "/mapping/messagingAppId",
             json={"messagingAppId": app_id},
@@ -103,15 +101,14 @@ class TeamsDialect(Dialect):
         )
 
     def create_csp(self, spec: CspSpec) -> Call:
-        return Call("create_csp", "POST", "/csp", json=spec.wire_fields(), creates=True)
+        return Call("POST", "/csp", json=spec.wire_fields(), creates=True)
 
     def get_csp_config(self, phone_number: str) -> Call:
         number = validate_e164(phone_number)
-        return Call("get_csp_config", "GET", "/csp/getcspconfig", params={"phoneNumber": number})
+        return Call("GET", "/csp/getcspconfig", params={"phoneNumber": number})
 
     def check_payment(self, email: str) -> Call:
         return Call(
-            "check_payment",
             "POST",
             "/stripe/check-payment",
             json={"email": validate_email_address(email)},

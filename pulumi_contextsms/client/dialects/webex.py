@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 from ..errors import InvalidInputError
 from ..models import EnterpriseSpec, MappingSpec
 from ..settings import Platform
-from .base import Call, Dialect, non_empty, segment
+from .dialect import Call, Dialect, non_empty, segment
 
 __all__ = ["WebexDialect"]
 
@@ -40,7 +40,7 @@ class WebexDialect(Dialect):
         }
         if spec.default_mms_selection is not None:
             body["defaultMmsSelection"] = spec.default_mms_selection
-        return Call("create_enterprise", "POST", path, json=body, creates=True)
+        return Call("POST", path, json=body, creates=True)
 
     def create_mapping(self, enterprise_id: str, spec: MappingSpec) -> Call:
         path = f"/mapping/add/{segment(enterprise_id, 'enterprise_id')}"
@@ -52,11 +52,10 @@ class WebexDialect(Dialect):
         }
         if spec.mms_enabled is not None:
             body["mmsEnabled"] = spec.mms_enabled
-        return Call("create_mapping", "POST", path, json=body, creates=True)
+        return Call("POST", path, json=body, creates=True)
 
     def list_mappings(self, enterprise_id: str) -> Call:
         return Call(
-            "list_mappings",
             "GET",
             f"/mappings/enterprise/{segment(enterprise_id, 'enterprise_id')}",
         )
@@ -80,4 +79,4 @@ class WebexDialect(Dialect):
             params["size"] = size
         if status is not None:
             params["status"] = non_empty(status, "status")
-        return Call("list_csp_mappings", "GET", path, params=params or None)
+        return Call("GET", path, params=params or None)

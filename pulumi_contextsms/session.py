@@ -1,18 +1,20 @@
-"""Process-wide connection state of the dynamic provider process.
+"""Process-wide connection state: the stack settings, and one client per profile.
 
-Why a module and not attributes: a dynamic provider object is pickled into the state
-file, so it must hold nothing (no settings, no client, no lock). ``configure()`` hands
-the stack settings to this module instead, and every resource served by the same
-provider process shares one client (and so one login) per profile.
+Used by both processes of a Pulumi run: the dynamic provider process (its providers'
+``configure()`` installs the settings) and the program process (the lookups install the
+program's stack config). Why a module and not attributes: a dynamic provider object is
+pickled into the state file, so it must hold nothing (no settings, no client, no lock).
+Every resource or lookup of a process then shares one client (and so one login) per
+profile.
 """
 
 from __future__ import annotations
 
 import threading
 
-from ..client import ConnectionSettings, ContextSmsClient
-from ..client.errors import ConfigurationError
-from ..config import StackSettings
+from .client import ConnectionSettings, ContextSmsClient
+from .client.errors import ConfigurationError
+from .config import StackSettings
 
 _lock = threading.Lock()
 _settings: StackSettings | None = None

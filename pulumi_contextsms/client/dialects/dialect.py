@@ -25,7 +25,6 @@ class Call:
     """One API request, described. `creates` marks a create POST (it gets an
     Idempotency-Key); `replay_safe` marks a POST that creates nothing."""
 
-    operation: str
     method: str
     path: str
     json: Any = None
@@ -55,14 +54,12 @@ class Dialect:
 
     def get_enterprise(self, enterprise_id: str) -> Call:
         return Call(
-            "get_enterprise",
             "GET",
             f"/enterprise/getenterprise/{segment(enterprise_id, 'enterprise_id')}",
         )
 
     def delete_enterprise(self, enterprise_id: str) -> Call:
         return Call(
-            "delete_enterprise",
             "DELETE",
             f"/enterprise/deleteenterprise/{segment(enterprise_id, 'enterprise_id')}",
         )
@@ -87,7 +84,7 @@ class Dialect:
         self._unsupported("update_mapping", "replace the mapping instead (delete, then create)")
 
     def delete_mapping(self, mapping_id: str) -> Call:
-        return Call("delete_mapping", "DELETE", f"/mapping/{segment(mapping_id, 'mapping_id')}")
+        return Call("DELETE", f"/mapping/{segment(mapping_id, 'mapping_id')}")
 
     def find_mapping_by_app_id(self, messaging_app_id: str) -> Call:
         self._unsupported("find_mapping_by_app_id", "list the enterprise's mappings instead")

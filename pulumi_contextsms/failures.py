@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ..client.errors import AuthenticationError, ConfigurationError, ContextSmsError
-from ..config import explain, key_for
+from .client.errors import AuthenticationError, ConfigurationError, ContextSmsError
+from .config import explain, key_for
 
 __all__ = ["ProviderError", "Refusal", "failing", "one_line"]
 

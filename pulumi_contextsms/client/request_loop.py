@@ -2,12 +2,8 @@
 
 Everything above it (the dialects, the reconciliation, the `ContextSmsClient` facade)
 describes a request as `RequestOptions` and calls `RequestLoop.send()`; nothing above
-retries, authenticates or looks at httpx exceptions. The rules are in `retry.py`.
-
-Per attempt the loop adds the headers (Accept, User-Agent, the bearer token when the
-call is authenticated, the Idempotency-Key when there is one) and logs one DEBUG line,
-``POST /api/v1/mapping/add/E0000001 → 201 (attempt 1)``: method, path (no query), status
-or exception type, attempt number. Headers, bodies, tokens and passwords are never logged.
+retries, authenticates or looks at httpx exceptions. The rules it applies are written
+once, in docs/client.md ("What is retried", "Secrets" for what each attempt logs).
 """
 
 from __future__ import annotations

@@ -1,0 +1,126 @@
+"""The inputs every ContextSMS provider shares, and the helpers that check and diff them.
+
+Inputs every provider adds in check(): `platform` and `connection` (the resolved
+profile's platform and API base: the record's service, recorded in state so that a
+stack whose settings later reach another service is told so instead of losing its
+records), next to the resource's own `owner` (the stack that declares it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pulumi.dynamic import CheckFailure, DiffResult, ReadResult
+from pulumi.output import Unknown
+from pulumi.runtime.rpc import UNKNOWN
+from pydantic import BaseModel, ValidationError
+
+from ..client.settings import Platform
+
+PROFILE = "profile"
+PLATFORM = "platform"
+CONNECTION = "connection"
+OWNER = "owner"
+ADOPT_ID = "adopt_id"
+# Inputs that never cause a diff: who declared the record, how it was taken over.
+NEVER_DIFFED = (OWNER, ADOPT_ID)
+# Nor do the profile's name and the connection it reaches (checked apart): records
+# follow the service they live on, recorded in `connection`.
+
+
+def is_unknown(value: Any) -> bool:
+    """True for a value not known yet (a preview of something computed): an `Unknown`
+    in check() and diff(), the UNKNOWN sentinel string elsewhere."""
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
+
+
+def known(props: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    """The named inputs that are set and known."""
+    return {n: props[n] for n in names if props.get(n) is not None and not is_unknown(props[n])}
+
+
+def gone() -> ReadResult:
+    """A read result saying the record no longer exists (a fresh object each time: the
+    SDK writes into a result's outputs)."""
+    return ReadResult(id_="", outs={})
+
+
+def field_failures(
+    model: type[BaseModel], props: Mapping[str, Any], names: Iterable[str]
+) -> list[CheckFailure]:
+    """Validate the known inputs against `model`; one failure per bad field.
+
+    Fields whose value is unknown during preview are skipped, not reported missing.
+    """
+    names = list(names)
+    unknown = {n for n in names if is_unknown(props.get(n))}
+    try:
+        model.model_validate(known(props, names))
+    except ValidationError as exc:
+        failures: dict[str, CheckFailure] = {}
+        for error in exc.errors():
+            loc = str(error["loc"][0]) if error["loc"] else ""
+            if loc in unknown or loc in failures:
+                continue
+            failures[loc] = CheckFailure(loc, _reason(loc, error))
+        return list(failures.values())
+    return []
+
+
+# How to fix each kind of pydantic error, so that every failure says what to do.
+_FIXES = {
+    "string_too_short": "give it a non-empty value",
+    "string_too_long": "shorten it to at most {max_length} characters",
+    "string_type": "pass it as a string",
+    "bool_type": "use true or false",
+    "bool_parsing": "use true or false",
+}
+_EMAIL_ERROR = "value is not a valid email address"
+_EMAIL_FIX = "use an address like name@example.com"
+
+
+def _reason(field: str, error: Any) -> str:
+    if error["type"] == "missing":
+        return f"{field} is required: pass {field}=..."
+    message = str(error["msg"]).removeprefix("Value error, ")
+    fix = _FIXES.get(error["type"])
+    if fix is None and message.startswith(_EMAIL_ERROR):
+        fix = _EMAIL_FIX
+    if fix is None:
+        return f"{field}: {message}"
+    return f"{field}: {message.rstrip('.')}; {fix.format(**error.get('ctx', {}))}"
+
+
+def platform_only_failures(
+    props: Mapping[str, Any], platform: Platform, only: Mapping[str, Platform]
+) -> list[CheckFailure]:
+    """Failures for inputs that belong to the other platform's API."""
+    failures = []
+    for name, owner in only.items():
+        value = props.get(name)
+        # an unknown value may still resolve to None: check() sees it again at `up`
+        if owner is not platform and value is not None and not is_unknown(value):
+            failures.append(
+                CheckFailure(
+                    name,
+                    f"{name} belongs to the {owner.value} API; this resource uses "
+                    f"contextsms:platform={platform.value}, which has no such field: remove it",
+                )
+            )
+    return failures
+
+
+def changed_fields(
+    olds: Mapping[str, Any], news: Mapping[str, Any], names: Iterable[str]
+) -> list[str]:
+    """The inputs among `names` whose value differs (an unknown new value differs)."""
+    return [n for n in names if is_unknown(news.get(n)) or olds.get(n) != news.get(n)]
+
+
+def diff_result(changes: list[str], replaces: list[str], *, dbr: bool) -> DiffResult:
+    return DiffResult(
+        changes=bool(changes),
+        replaces=replaces,
+        delete_before_replace=dbr if replaces else None,
+    )

@@ -1,0 +1,123 @@
+"""The base of the ContextSMS dynamic providers: configure, the client, and the identity
+of the service a record lives on.
+
+Provider objects are pickled into state by reference (their classes live in this
+installed package), so they carry no attributes at all: settings and clients live in
+`pulumi_contextsms.session`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi.dynamic import CheckFailure, ConfigureRequest, ResourceProvider
+
+from .. import session
+from ..client import ContextSmsClient
+from ..client.errors import ConfigurationError
+from ..client.settings import ConnectionIdentity, Platform
+from ..config import StackSettings, explain, key_for
+from ..failures import Refusal
+from .inputs import CONNECTION, PLATFORM, PROFILE
+
+
+def _moved(
+    record: str, recorded: Mapping[str, Any], current: ConnectionIdentity, profile: str | None
+) -> Refusal:
+    then = f"{recorded.get('platform')} {recorded.get('api_base')}"
+    setting = "platform" if recorded.get("platform") != current.platform.value else "api_base"
+    allow = key_for("allow_connection_change", profile)
+    return Refusal(
+        f"{record} lives on {then}, but this stack's settings now reach {current}; "
+        "refusing to act on it through another service. Point "
+        f"{key_for(setting, profile)} back, or, if the records really are there now "
+        f"(the service moved, or a proxy serves it), set {allow} to true"
+    )
+
+
+class ContextSmsProvider(ResourceProvider):
+    """Base of the ContextSMS dynamic providers."""
+
+    serialize_as_secret_always = False  # the pickle holds no secret: keep state readable
+
+    def configure(self, req: ConfigureRequest) -> None:
+        session.configure(StackSettings.from_config(req.config.get))
+
+    @staticmethod
+    def profile_for(props: Mapping[str, Any]) -> str | None:
+        """The profile to reach an existing record through: the one recorded with it if it
+        still reaches the record's service, else any configured one that does.
+
+        A profile is only a name: renaming one (same settings) must neither replace the
+        record nor strand it, so records follow their recorded connection."""
+        profile = props.get(PROFILE)
+        recorded = props.get(CONNECTION)
+        if not isinstance(recorded, Mapping):
+            return profile  # recorded by an older release
+        settings = session.settings()
+        for candidate in (profile, None, *sorted(settings.profiles)):
+            try:
+                reaches = session.connection(candidate).identity.model_dump(mode="json")
+            except ConfigurationError:
+                continue
+            if reaches == dict(recorded):
+                return candidate
+        return profile
+
+    @classmethod
+    def client(cls, props: Mapping[str, Any]) -> ContextSmsClient:
+        return session.client(cls.profile_for(props))
+
+    @staticmethod
+    def resolve(
+        props: Mapping[str, Any], inputs: dict[str, Any]
+    ) -> tuple[Platform | None, list[CheckFailure]]:
+        """Record the resource's platform and connection in `inputs`; failures for bad
+        settings.
+
+        The whole connection is checked here (bases, credentials) so that `pulumi preview`
+        reports a bad configuration before any HTTP call.
+        """
+        profile = props.get(PROFILE)  # a plain str in the program: never unknown
+        try:
+            resolved = session.connection(profile)
+        except ConfigurationError as exc:
+            return None, [CheckFailure(PROFILE, str(explain(exc, profile)))]
+        inputs[PLATFORM] = resolved.platform.value
+        inputs[CONNECTION] = resolved.identity.model_dump(mode="json")
+        return resolved.platform, []
+
+    @staticmethod
+    def check_connection(record: str, props: Mapping[str, Any]) -> None:
+        """Refuse to act on a record recorded on another service than the settings reach.
+
+        Records made before the connection was recorded take the current one.
+        """
+        recorded = props.get(CONNECTION)
+        if not isinstance(recorded, Mapping):
+            return
+        profile = ContextSmsProvider.profile_for(props)
+        current = session.connection(profile).identity
+        if dict(recorded) == current.model_dump(mode="json"):
+            return
+        if session.settings().flag("allow_connection_change", profile):
+            return
+        raise _moved(record, recorded, current, profile)
+
+    @staticmethod
+    def check_connection_change(
+        record: str, olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> None:
+        """diff(): the same rule, for the connection the new inputs resolve to. An
+        allowed change is no diff: the next read records the new connection."""
+        recorded, wanted = olds.get(CONNECTION), news.get(CONNECTION)
+        if not isinstance(recorded, Mapping) or not isinstance(wanted, Mapping):
+            return
+        if dict(recorded) == dict(wanted):
+            return
+        profile = news.get(PROFILE)
+        if session.settings().flag("allow_connection_change", profile):
+            return
+        current = ConnectionIdentity.model_validate(dict(wanted))
+        raise _moved(record, recorded, current, profile)
