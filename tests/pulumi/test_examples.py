@@ -32,7 +32,7 @@ def _copy_example(name: str, tmp_path: Path) -> Path:
 def test_the_quickstart_deploys_on_either_platform_is_stable_and_destroys(
     tmp_path, pulumi_env, emulator, platform
 ):
-    project = PulumiProject(_copy_example("quickstart", tmp_path), "demo", dict(pulumi_env))
+    project = PulumiProject(_copy_example("quickstart", tmp_path), "example", dict(pulumi_env))
     project.run("stack", "init")
     project.connect(emulator, platform.removeprefix("quickstart-"))
     project.up()
