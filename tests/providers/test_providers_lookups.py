@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pulumi
@@ -35,11 +37,16 @@ class _Client:
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> _Client:
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Client]:
     client = _Client()
     monkeypatch.setattr(functions, "_client", lambda profile: client)
+    # a loop of its own: an earlier test may have closed the main thread's
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
     pulumi.runtime.set_mocks(_Mocks(), preview=False)
-    return client
+    yield client
+    asyncio.set_event_loop(None)
+    loop.close()
 
 
 def test_a_lookup_calls_the_api_off_the_event_loop_thread(fake: _Client) -> None:
