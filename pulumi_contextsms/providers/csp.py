@@ -21,7 +21,6 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from .. import session
 from ..client import ContextSmsClient
 from ..client.errors import AmbiguousCreateError, APIStatusError
 from ..client.models import Csp, CspSpec
@@ -40,7 +39,7 @@ from .inputs import (
     is_unknown,
 )
 from .ownership import journal_ident, new_attempt, settle
-from .provider import ContextSmsProvider
+from .provider import ContextSmsProvider, recorded_outputs
 
 KIND = "Csp"
 ALLOW_REREGISTRATION = "allow_reregistration"
@@ -148,18 +147,14 @@ class CspProvider(ContextSmsProvider):
         with failing(KIND, f"refresh of {id_}", props.get(PROFILE)):
             self.check_connection(id_, props)
             settle(_ident(props))
-            inputs = {name: props.get(name) for name in INPUTS}
-            inputs[PROFILE] = profile = self.profile_for(props)
-            inputs[CONNECTION] = session.connection(profile).identity.model_dump(mode="json")
+            inputs = self.refreshed_inputs(props, INPUTS)
         outs = {k: v for k, v in props.items() if k != "__provider"}
         outs[CONNECTION] = inputs[CONNECTION]
         return ReadResult(id_, outs, inputs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Only what needs no request reaches here (diff replaces on anything else)."""
-        outs = {**olds, **{name: news.get(name) for name in INPUTS}}
-        outs.pop("__provider", None)
-        return UpdateResult(outs)
+        return UpdateResult(recorded_outputs(olds, news, INPUTS))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         """The API cannot delete a CSP: it stays in ContextSMS, only the stack forgets it."""

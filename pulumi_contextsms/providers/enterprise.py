@@ -43,7 +43,7 @@ from .inputs import (
 )
 from .listing import snapshots
 from .ownership import adoption_mismatches, journal_ident, new_attempt, settle
-from .provider import ContextSmsProvider
+from .provider import ContextSmsProvider, recorded_outputs
 
 KIND = "Enterprise"
 CSP_ID = "csp_id"
@@ -221,22 +221,12 @@ class EnterpriseProvider(ContextSmsProvider):
                 return gone()
             if enterprise.deleted:
                 return gone()
-            inputs = {name: props.get(name) for name in INPUTS}
-            inputs[PROFILE] = profile = self.profile_for(props)
-            inputs[CONNECTION] = session.connection(profile).identity.model_dump(mode="json")
-            current = enterprise.model_dump()
-            for name in SPEC_FIELDS:
-                # Only inputs the program sets are refreshed: an unset optional input must
-                # not turn into a diff because the API reports its default.
-                if inputs.get(name) is not None and current.get(name) is not None:
-                    inputs[name] = current[name]
+            inputs = self.refreshed_inputs(props, INPUTS, enterprise.model_dump(), SPEC_FIELDS)
             return ReadResult(id_, _outputs(inputs, enterprise), inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Only what needs no request reaches here (diff replaces on anything else)."""
-        outs = {**olds, **{name: news.get(name) for name in INPUTS}}
-        outs.pop("__provider", None)
-        return UpdateResult(outs)
+        return UpdateResult(recorded_outputs(olds, news, INPUTS))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         with failing(KIND, f"delete of {id_}", props.get(PROFILE)):

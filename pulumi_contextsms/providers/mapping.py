@@ -22,7 +22,6 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from .. import session
 from ..client import ContextSmsClient
 from ..client.errors import APIError, APIStatusError, DuplicateMappingError, NotFoundError
 from ..client.models import MappingPatch, MappingSpec, NumberMapping
@@ -44,7 +43,7 @@ from .inputs import (
 )
 from .listing import ListingKey, listings, snapshots
 from .ownership import Attempt, adoption_mismatches, journal_ident, new_attempt, settle
-from .provider import ContextSmsProvider
+from .provider import ContextSmsProvider, recorded_outputs
 
 KIND = "NumberMapping"
 ENTERPRISE_ID = "enterprise_id"
@@ -262,13 +261,7 @@ class NumberMappingProvider(ContextSmsProvider):
             mapping = by_id.get(id_)
             if mapping is None:
                 return gone()
-            inputs = {name: props.get(name) for name in INPUTS}
-            inputs[PROFILE] = profile = self.profile_for(props)
-            inputs[CONNECTION] = session.connection(profile).identity.model_dump(mode="json")
-            current = mapping.model_dump()
-            for name in SPEC_FIELDS:
-                if inputs.get(name) is not None and current.get(name) is not None:
-                    inputs[name] = current[name]
+            inputs = self.refreshed_inputs(props, INPUTS, mapping.model_dump(), SPEC_FIELDS)
             return ReadResult(id_, _outputs(inputs, mapping), inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -277,9 +270,7 @@ class NumberMappingProvider(ContextSmsProvider):
             self.check_connection(id_, olds)
             changed = changed_fields(olds, news, TEAMS_UPDATABLE)
             if not changed:
-                outs = {**olds, **{name: news.get(name) for name in INPUTS}}
-                outs.pop("__provider", None)
-                return UpdateResult(outs)
+                return UpdateResult(recorded_outputs(olds, news, INPUTS))
             patch = MappingPatch(**{name: news.get(name) for name in changed})
             try:
                 mapping = self.client(news).update_mapping(id_, patch)

@@ -8,7 +8,7 @@ installed package), so they carry no attributes at all: settings and clients liv
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pulumi.dynamic import CheckFailure, ConfigureRequest, ResourceProvider
@@ -121,3 +121,33 @@ class ContextSmsProvider(ResourceProvider):
             return
         current = ConnectionIdentity.model_validate(dict(wanted))
         raise _moved(record, recorded, current, profile)
+
+    @classmethod
+    def refreshed_inputs(
+        cls,
+        props: Mapping[str, Any],
+        names: Iterable[str],
+        current: Mapping[str, Any] | None = None,
+        refreshable: Iterable[str] = (),
+    ) -> dict[str, Any]:
+        """The inputs a read records: the recorded ones, the profile and connection that
+        reach the record now, and the record's current value of each `refreshable` input
+        the program sets (an unset optional input must not turn into a diff because the
+        API reports its default)."""
+        inputs = {name: props.get(name) for name in names}
+        inputs[PROFILE] = profile = cls.profile_for(props)
+        inputs[CONNECTION] = session.connection(profile).identity.model_dump(mode="json")
+        now = current or {}
+        for name in refreshable:
+            if inputs.get(name) is not None and now.get(name) is not None:
+                inputs[name] = now[name]
+        return inputs
+
+
+def recorded_outputs(
+    olds: Mapping[str, Any], news: Mapping[str, Any], names: Iterable[str]
+) -> dict[str, Any]:
+    """The outputs of an update that needs no request: the old ones, with the new inputs."""
+    outs = {**olds, **{name: news.get(name) for name in names}}
+    outs.pop("__provider", None)
+    return outs

@@ -21,3 +21,11 @@ def stack_config(platform: str, api_base: str | None = None, **extra: Any) -> di
         "contextsms:cspId": "CSP0000001",
         **extra,
     }
+
+
+def checked(provider: Any, props: dict[str, Any]) -> dict[str, Any]:
+    """check() as the engine runs it first: the checked inputs, which must pass."""
+    result = provider.check({}, props)
+    assert result.failures == [], [(f.property, f.reason) for f in result.failures]
+    inputs: dict[str, Any] = result.inputs
+    return inputs

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from providers_support import checked
 
 from contextsms_emulator import DEMO_CSP_ID, DEMO_PASSWORD, DEMO_USER
 from contextsms_emulator.process import EmulatorProcess
@@ -56,13 +57,6 @@ def outside_client(emulator: EmulatorProcess, platform: str) -> ContextSmsClient
         platform, api_base=base, username=DEMO_USER, password=DEMO_PASSWORD
     )
     return ContextSmsClient(settings)
-
-
-def checked(provider: Any, props: dict[str, Any]) -> dict[str, Any]:
-    result = provider.check({}, props)
-    assert result.failures == [], [(f.property, f.reason) for f in result.failures]
-    inputs: dict[str, Any] = result.inputs
-    return inputs
 
 
 def writes(emulator: EmulatorProcess) -> list[tuple[str, str, int]]:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from providers_support import stack_config
+from providers_support import checked, stack_config
 
 from contextsms_emulator import DEMO_PASSWORD, DEMO_USER
 from contextsms_emulator.process import EmulatorProcess
@@ -60,13 +60,6 @@ def failure(call: Callable[[], Any]) -> str:
     text = str(info.value)
     assert "\n" not in text
     return REQUEST_ID.sub("req-…", text)
-
-
-def checked(provider: Any, props: dict[str, Any]) -> dict[str, Any]:
-    result = provider.check({}, props)
-    assert result.failures == []
-    inputs: dict[str, Any] = result.inputs
-    return inputs
 
 
 def test_create_refresh_and_delete_failures_read_as_one_line_each(connect, emulator):
