@@ -13,6 +13,7 @@ from contextsms_emulator import settings as defaults
 from contextsms_emulator.accounts import DEMO_CSP_ID, DEMO_PASSWORD, DEMO_USER, AccountSpec
 from contextsms_emulator.app import create_app
 from contextsms_emulator.faults import FaultConfig
+from contextsms_emulator.fixtures import RecordsFileError
 from contextsms_emulator.server import READY_PREFIX, is_loopback, make_server
 from contextsms_emulator.settings import Settings
 
@@ -125,6 +126,13 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ignore Idempotency-Key, like a service that does not support it",
     )
+    p.add_argument(
+        "--load-records",
+        metavar="FILE",
+        default=None,
+        help="load CSPs, enterprises and mappings from FILE (the JSON of "
+        "GET /_emulator/records) before serving; ids already stored are kept",
+    )
     p.add_argument("--log-level", choices=LOG_LEVELS, default="info")
     p.add_argument(
         "--allow-remote",
@@ -151,6 +159,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
             seed=args.fault_seed,
         ),
         honour_idempotency_keys=not args.ignore_idempotency_keys,
+        records_path=args.load_records,
     )
 
 
@@ -172,7 +181,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
 
-    app = create_app(settings_from(args))
+    try:
+        app = create_app(settings_from(args))
+    except RecordsFileError as exc:
+        sys.stderr.write(f"contextsms-emulator: {exc}\n")
+        return 2
 
     def announce(url: str) -> None:
         if stop_requested:

@@ -30,3 +30,11 @@ def csp_id(seq: int) -> str:
 def request_id() -> str:
     """A fresh ``req-...`` id, the handle an operator quotes to support."""
     return f"req-{secrets.token_hex(8)}"
+
+
+def sequence_of(record_id: str, prefix: str) -> int:
+    """The sequence number in an id of the documented shape (``E0000123`` → 123)."""
+    digits = record_id.removeprefix(prefix)
+    if digits == record_id or len(digits) != _WIDTH or not digits.isdigit():
+        raise ValueError(f"{record_id!r} is not an id like {prefix}{1:0{_WIDTH}d}")
+    return int(digits)

@@ -40,6 +40,7 @@ class Settings:
     # False: behave like a service that does not support Idempotency-Key (neither API
     # document promises it), so clients are tested against the unfriendlier server.
     honour_idempotency_keys: bool = True
+    records_path: str | None = None  # loaded at start-up: see contextsms_emulator.fixtures
 
     def __post_init__(self) -> None:
         if self.token_ttl < 1 or self.refresh_ttl < 1:

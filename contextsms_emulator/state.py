@@ -6,6 +6,7 @@ Built once per app by :func:`contextsms_emulator.create_app`; tests may reach it
 
 from __future__ import annotations
 
+from contextsms_emulator import fixtures
 from contextsms_emulator.accounts import AccountRegistry
 from contextsms_emulator.errors import unauthorized
 from contextsms_emulator.faults import FaultInjector
@@ -20,6 +21,12 @@ class EmulatorState:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.store = Store(settings.db_path)
+        if settings.records_path is not None:
+            try:
+                fixtures.load(self.store, fixtures.read(settings.records_path))
+            except fixtures.RecordsFileError:
+                self.store.close()
+                raise
         self.accounts = AccountRegistry(settings.effective_accounts)
         self.tokens = TokenService(
             self.store.signing_secret(), settings.token_ttl, settings.refresh_ttl

@@ -198,6 +198,15 @@ class Store:
         ).fetchone()
         return int(row[0])
 
+    @staticmethod
+    def raise_seq(tx: sqlite3.Connection, name: str, value: int) -> None:
+        """Make the sequence continue after `value` (never lowers it)."""
+        tx.execute(
+            "INSERT INTO sequences (name, value) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)",
+            (name, value),
+        )
+
     # --- CSPs -------------------------------------------------------------------------
 
     @staticmethod

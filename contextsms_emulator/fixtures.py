@@ -1,0 +1,82 @@
+"""Records loaded at start-up (``--load-records FILE``): a platform as someone left it.
+
+The file has the shape of ``GET /_emulator/records`` (``csps``, ``enterprises``,
+``mappings``, snake_case, every field), so a dump taken from one emulator recreates the
+same records, ids and dates included, in another. This is how the upgrade tests bring
+back the records behind a stack exported by an earlier release.
+
+Ids keep their documented shapes and the sequences continue after the highest one
+loaded, so later creates never collide. A record whose id is already stored is left as
+stored, which makes a restart with the same flag harmless; any other conflict (a phone
+number mapped twice, a mapping of an unknown enterprise) refuses the whole file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from contextsms_emulator import ids
+from contextsms_emulator.records import Csp, Enterprise, Mapping
+from contextsms_emulator.store import Store
+
+class RecordsFile(BaseModel):
+    """The file's content: strict JSON types, no unknown keys."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    csps: list[Csp] = []
+    enterprises: list[Enterprise] = []
+    mappings: list[Mapping] = []
+
+
+class RecordsFileError(ValueError):
+    """The records file cannot be read, or does not fit the database."""
+
+
+def read(path: str | Path) -> RecordsFile:
+    try:
+        return RecordsFile.model_validate_json(Path(path).read_bytes())
+    except OSError as exc:
+        raise RecordsFileError(f"cannot read records file {path}: {exc}") from None
+    except ValidationError as exc:
+        raise RecordsFileError(f"records file {path} is not a records dump: {exc}") from None
+
+
+def load(store: Store, records: RecordsFile) -> int:
+    """Insert the records in one transaction; the number inserted (known ids skipped)."""
+    try:
+        with store.transaction() as tx:
+            inserted = 0
+            for csp in records.csps:
+                seq = ids.sequence_of(csp.csp_id, ids.CSP_PREFIX)
+                if store.get_csp(csp.csp_id) is None:
+                    store.insert_csp(tx, seq, csp)
+                    inserted += 1
+                store.raise_seq(tx, "csp", seq)
+            for enterprise in records.enterprises:
+                seq = ids.sequence_of(enterprise.enterprise_id, ids.ENTERPRISE_PREFIX)
+                if store.get_enterprise(enterprise.enterprise_id) is None:
+                    store.insert_enterprise(tx, seq, enterprise)
+                    inserted += 1
+                store.raise_seq(tx, "enterprise", seq)
+            for mapping in records.mappings:
+                seq = ids.sequence_of(mapping.mapping_id, ids.MAPPING_PREFIX)
+                owner = store.get_enterprise(mapping.enterprise_id)
+                if owner is None or owner.csp_id != mapping.csp_id:
+                    raise RecordsFileError(
+                        f"mapping {mapping.mapping_id} belongs to enterprise "
+                        f"{mapping.enterprise_id} of CSP {mapping.csp_id}, which is not loaded"
+                    )
+                if store.get_mapping(mapping.mapping_id) is None:
+                    store.insert_mapping(tx, seq, mapping)
+                    inserted += 1
+                store.raise_seq(tx, "mapping", seq)
+    except RecordsFileError:
+        raise
+    except ValueError as exc:  # a malformed id
+        raise RecordsFileError(str(exc)) from None
+    except sqlite3.IntegrityError as exc:  # a phone number already mapped
+        raise RecordsFileError(f"records do not fit the database: {exc}") from None
+    return inserted
