@@ -16,3 +16,7 @@ bench:  ## performance benchmark: real CLI vs a do-nothing provider, emulator lo
 .PHONY: reliability
 reliability:  ## the long reliability variants (soak, crash, token lifetime); figures to bench/results/reliability.jsonl
 	scripts/reliability.sh
+
+.PHONY: golden
+golden:  ## record this release's golden stacks (tests/golden/<version>/), once per release
+	scripts/golden.sh

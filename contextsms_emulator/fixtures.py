@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from contextsms_emulator import ids
 from contextsms_emulator.records import Csp, Enterprise, Mapping
 from contextsms_emulator.store import Store
+
 
 class RecordsFile(BaseModel):
     """The file's content: strict JSON types, no unknown keys."""

@@ -59,12 +59,14 @@ class EmulatorProcess:
 
     Options map to the CLI flags (``None`` means the flag's default). ``users`` are
     ``EMAIL:PASSWORD:CSPID[:ROLE]`` strings; leave it empty for the demo account.
+    ``port`` 0 picks a free port.
     """
 
     def __init__(
         self,
         *,
         db: str = ":memory:",
+        port: int = 0,
         users: Iterable[str] = (),
         token_ttl: int | None = None,
         refresh_ttl: int | None = None,
@@ -109,7 +111,7 @@ class EmulatorProcess:
         self._proc: subprocess.Popen[str] | None = None
         self._readers: list[threading.Thread] = []
         self._output: deque[str] = deque(maxlen=200)
-        self._port = 0
+        self._port = port
         self._returncode: int | None = None
         self._url: str | None = None
         self._client: httpx.Client | None = None
