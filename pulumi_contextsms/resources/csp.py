@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi.dynamic
 
-from ..providers.csp import CspProvider
+from .._state_refs import CspProvider
 from ._props import props_of
 
 

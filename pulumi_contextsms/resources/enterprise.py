@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi.dynamic
 
-from ..providers.enterprise import EnterpriseProvider
+from .._state_refs import EnterpriseProvider
 from ._props import props_of
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi.dynamic
 
-from ..providers.mapping import NumberMappingProvider
+from .._state_refs import NumberMappingProvider
 from ._props import props_of
 
 
