@@ -41,9 +41,9 @@ class CspProvider(csp.CspProvider):
 
 
 STORED_NAMES: Final = {
-    # written by every release from 0.1.0 on (resources instantiate these classes)
+    # written since this module exists (resources instantiate these classes)
     "pulumi_contextsms._state_refs": ("CspProvider", "EnterpriseProvider", "NumberMappingProvider"),
-    # written before this module existed (pre-release main): the implementations' paths
+    # written before it existed (0.1.0, tests/golden/0.1.0): the implementations' paths
     "pulumi_contextsms.providers.csp": ("CspProvider",),
     "pulumi_contextsms.providers.enterprise": ("EnterpriseProvider",),
     "pulumi_contextsms.providers.mapping": ("NumberMappingProvider",),
