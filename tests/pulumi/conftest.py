@@ -55,6 +55,8 @@ def pulumi_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict
         XDG_STATE_HOME=str(tmp_path / "xdg-state"),
         PULUMI_SKIP_UPDATE_CHECK="true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
+        # a package that would make the upstream host fetch a plugin fails the command
+        CONTEXTSMS_HOST_FORBID_PLUGINS="true",
         PYTHONUNBUFFERED="1",
     )
     yield env

@@ -6,9 +6,9 @@
 // implements the part of the LanguageRuntime protocol that `pulumi preview/up/refresh/
 // destroy` of a Python program needs, and runs the program through the upstream
 // pulumi-language-python-exec script (taken from the pinned sdk/v3 module) with the same
-// arguments and environment the upstream host passes. Plugin discovery is deliberately
-// empty: our programs need only the engine's built-in dynamic provider, so nothing is
-// ever downloaded.
+// arguments and environment the upstream host passes. Plugin discovery follows the
+// upstream host's rules (packages.go): a Python package that would make the real host
+// fetch a plugin makes this one ask for it too.
 package main
 
 import (
@@ -33,6 +33,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // bailExitCode is what pulumi-language-python-exec exits with after it has already shown
@@ -139,18 +141,39 @@ func (h *languageHost) GetPluginInfo(context.Context, *pbempty.Empty) (*pulumirp
 	return &pulumirpc.PluginInfo{Version: version.Version}, nil
 }
 
-// GetRequiredPackages reports no plugins: the only provider our programs use is the
-// engine's built-in dynamic provider, and reporting none keeps the CLI offline.
+// GetRequiredPackages reports the resource plugins the program's Python packages need,
+// by the upstream host's rules (packages.go). Our own package says "resource": false.
 func (h *languageHost) GetRequiredPackages(
-	context.Context, *pulumirpc.GetRequiredPackagesRequest,
+	ctx context.Context, req *pulumirpc.GetRequiredPackagesRequest,
 ) (*pulumirpc.GetRequiredPackagesResponse, error) {
-	return &pulumirpc.GetRequiredPackagesResponse{}, nil
+	info := req.GetInfo()
+	if info == nil {
+		return nil, errors.New("package request carries no program info")
+	}
+	python, env, err := pythonCommand(info.GetRootDirectory(), info.GetOptions())
+	if err != nil {
+		return nil, err
+	}
+	packages, err := installedPackages(ctx, python, info.GetRootDirectory(), env)
+	if err != nil {
+		return nil, err
+	}
+	required, needing, err := requiredPackages(packages)
+	if err != nil {
+		return nil, err
+	}
+	if os.Getenv(forbidPluginsEnv) == "true" && len(required) > 0 {
+		return nil, forbiddenPlugins(needing, required)
+	}
+	return &pulumirpc.GetRequiredPackagesResponse{Packages: required}, nil
 }
 
+// GetRequiredPlugins is superseded by GetRequiredPackages, as in the upstream host: the
+// engine asks for packages first.
 func (h *languageHost) GetRequiredPlugins(
 	context.Context, *pulumirpc.GetRequiredPluginsRequest,
 ) (*pulumirpc.GetRequiredPluginsResponse, error) {
-	return &pulumirpc.GetRequiredPluginsResponse{}, nil
+	return nil, status.Error(codes.Unimplemented, "GetRequiredPlugins is superseded by GetRequiredPackages")
 }
 
 // Cancel is a no-op, as in the upstream host: when the engine stops, the program's
@@ -258,6 +281,11 @@ func pythonCommand(root string, options *structpb.Struct) (string, []string, err
 	if options != nil {
 		if v, ok := options.GetFields()["virtualenv"]; ok {
 			venv = v.GetStringValue()
+		}
+		if v, ok := options.GetFields()["toolchain"]; ok && v.GetStringValue() != "pip" {
+			return "", nil, fmt.Errorf(
+				"the 'toolchain' option in Pulumi.yaml is %q; this language host supports pip only",
+				v.GetStringValue())
 		}
 	}
 	if venv == "" {
