@@ -20,3 +20,7 @@ reliability:  ## the long reliability variants (soak, crash, token lifetime); fi
 .PHONY: golden
 golden:  ## record this release's golden stacks (tests/golden/<version>/), once per release
 	scripts/golden.sh
+
+.PHONY: lock
+lock:  ## re-resolve requirements/*.txt (every environment make test installs) to the newest versions
+	scripts/lock.sh
