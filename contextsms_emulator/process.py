@@ -59,7 +59,9 @@ class EmulatorProcess:
 
     Options map to the CLI flags (``None`` means the flag's default). ``users`` are
     ``EMAIL:PASSWORD:CSPID[:ROLE]`` strings; leave it empty for the demo account.
-    ``port`` 0 picks a free port.
+    ``port`` 0 picks a free port. ``command`` runs another installation's emulator
+    (e.g. ``[".../venv/bin/contextsms-emulator"]``); by default this interpreter's
+    ``python -m contextsms_emulator``.
     """
 
     def __init__(
@@ -83,8 +85,10 @@ class EmulatorProcess:
         extra_args: Sequence[str] = (),
         env: Mapping[str, str] | None = None,
         startup_timeout: float = STARTUP_TIMEOUT,
+        command: Sequence[str] | None = None,
     ) -> None:
         self.db = db
+        self._command = list(command or [sys.executable, "-m", "contextsms_emulator"])
         self.startup_timeout = startup_timeout
         self._env = dict(env) if env is not None else None
         self._args: list[str] = ["--db", db, "--log-level", log_level]
@@ -133,7 +137,7 @@ class EmulatorProcess:
         """Start the child and wait until it listens (or raise EmulatorStartupError)."""
         if self._proc is not None:
             raise RuntimeError("emulator already running")
-        command = [sys.executable, "-m", "contextsms_emulator", "--port", str(self._port)]
+        command = [*self._command, "--port", str(self._port)]
         env = {**os.environ, **(self._env or {}), "PYTHONUNBUFFERED": "1"}
         self._proc = subprocess.Popen(
             command + self._args,
