@@ -13,6 +13,7 @@ every environment to today's newest versions, then `make test`.
   compat-floor-py3.13   the SDK floor on 3.13; the other floors predate 3.13 wheels, so
                         they are resolved to the newest
   compat-newest-py3.11  a user's venv with the newest of everything (pulumi < 4)
+  compat-newest-py3.12  the same on 3.12
   compat-newest-py3.13  the same on 3.13
 """
 
@@ -85,6 +86,7 @@ def locks() -> list[Lock]:
         Lock("compat-floor-py3.11", "3.11", (wheel, *floors()), "every dependency at its floor"),
         Lock("compat-floor-py3.13", "3.13", (wheel, sdk_floor()), "the SDK floor on 3.13"),
         Lock("compat-newest-py3.11", "3.11", (wheel,), "the newest of everything"),
+        Lock("compat-newest-py3.12", "3.12", (wheel,), "the newest of everything"),
         Lock("compat-newest-py3.13", "3.13", (wheel,), "the newest of everything"),
     ]
 

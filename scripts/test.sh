@@ -5,7 +5,7 @@
 #   2. the unit, emulator, client and security tests on Python 3.13 (.venv-3.13);
 #   3. everything on Python 3.11: those again, the real Pulumi CLI against the emulator,
 #      the upgrade tests of golden stacks and the compat lane (the built wheel in fresh
-#      venvs, the SDK floor and the newest SDK, Python 3.11 and 3.13).
+#      venvs: the SDK floor and the newest SDK on Python 3.11 and 3.13, the newest on 3.12).
 # With arguments, only step 3 runs, with them (e.g. `scripts/test.sh tests/compat -x`).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,6 +1,7 @@
 """The compat lane: the built wheel in a fresh infra project, as a user installs it.
 
-For each lane (the SDK floor and the newest SDK, on Python 3.11 and 3.13; see
+For each lane (the SDK floor and the newest SDK on Python 3.11 and 3.13, the newest on
+3.12; see
 compat_support.py and requirements/compat-*.txt) a fresh venv outside the clone gets
 `pip install <wheel>[emulator] pulumi==<sdk>`, a new project directory gets the
 Pulumi.yaml a user writes (toolchain pip, that virtualenv), and the project's CLI runs
