@@ -45,8 +45,8 @@ def start_emulator(records: Path, port: int) -> EmulatorProcess:
         emulator = EmulatorProcess(port=port, extra_args=["--load-records", str(records)])
         try:
             return emulator.start()
-        except EmulatorStartupError:
-            if time.monotonic() > deadline:
+        except EmulatorStartupError as exc:
+            if "cannot listen" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(2)
 
