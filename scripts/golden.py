@@ -83,6 +83,7 @@ def cli_env(work: Path) -> dict[str, str]:
         PULUMI_BACKEND_URL=f"file://{work / 'state'}?metadata=skip",
         PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,
         PULUMI_HOME=str(work / "pulumi-home"),
+        XDG_STATE_HOME=str(work / "xdg-state"),  # the providers' create journal
         PULUMI_SKIP_UPDATE_CHECK="true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
     )

@@ -25,7 +25,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 import pulumi_contextsms as contextsms
 from pulumi_contextsms import _state_refs
-from pulumi_contextsms.providers.base import ContextSmsProvider
+from pulumi_contextsms.providers.provider import ContextSmsProvider
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 STRINGS = {
