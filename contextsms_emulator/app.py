@@ -10,9 +10,10 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from contextsms_emulator import asgi, errors
+from contextsms_emulator.delivery import Courier
 from contextsms_emulator.idempotency import IdempotencyMiddleware
 from contextsms_emulator.middleware import EmulatorMiddleware
-from contextsms_emulator.routes import auth, common, operator, stripe, teams, webex
+from contextsms_emulator.routes import auth, common, operator, stripe, teams, webex, webhooks
 from contextsms_emulator.settings import Settings
 from contextsms_emulator.state import EmulatorState
 
@@ -98,9 +99,13 @@ class EmulatorApp(FastAPI):
         return schema
 
 
-def create_app(settings: Settings | None = None) -> EmulatorApp:
-    """Build the emulator for ``settings`` (defaults: in-memory database, demo account)."""
-    state = EmulatorState(settings or Settings())
+def create_app(settings: Settings | None = None, *, courier: Courier | None = None) -> EmulatorApp:
+    """Build the emulator for ``settings`` (defaults: in-memory database, demo account).
+
+    ``courier`` sends the webhooks' outbound requests (tests inject its transport,
+    sleep and clock); by default a real one.
+    """
+    state = EmulatorState(settings or Settings(), courier)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -120,6 +125,7 @@ def create_app(settings: Settings | None = None) -> EmulatorApp:
     auth.register(app, state, prefix="/api/v2/auth", services=["Teams"], tag="Teams auth")
     stripe.register(app, state)
     operator.register(app, state)
+    webhooks.register(app, state)
     app.add_middleware(IdempotencyMiddleware, state=state)
     app.add_middleware(EmulatorMiddleware, state=state)  # outermost: ids, log, faults
     return app

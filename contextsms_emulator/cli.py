@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from types import FrameType
 
+from contextsms_emulator import delivery
 from contextsms_emulator import settings as defaults
 from contextsms_emulator.accounts import DEMO_CSP_ID, DEMO_PASSWORD, DEMO_USER, AccountSpec
 from contextsms_emulator.app import create_app
@@ -37,6 +38,20 @@ def _non_negative(text: str) -> int:
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
+    return value
+
+
+def _factor(text: str) -> float:
+    value = float(text)
+    if not value >= 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
     return value
 
@@ -133,6 +148,7 @@ def parser() -> argparse.ArgumentParser:
         help="load CSPs, enterprises and mappings from FILE (the JSON of "
         "GET /_emulator/records) before serving; ids already stored are kept",
     )
+    _add_webhook_flags(p)
     p.add_argument("--log-level", choices=LOG_LEVELS, default="info")
     p.add_argument(
         "--allow-remote",
@@ -140,6 +156,58 @@ def parser() -> argparse.ArgumentParser:
         help="allow a non-loopback --host (the emulator has no real security)",
     )
     return p
+
+
+def _add_webhook_flags(p: argparse.ArgumentParser) -> None:
+    """Inbound-message webhooks: the delivery retry schedule (docs/emulator.md)."""
+    p.add_argument(
+        "--delivery-attempts",
+        type=_positive,
+        default=delivery.DEFAULT_MAX_ATTEMPTS,
+        help="attempts per webhook event, the first included (default: %(default)s)",
+    )
+    p.add_argument(
+        "--delivery-first-retry",
+        type=_seconds,
+        default=delivery.DEFAULT_FIRST_RETRY_SECONDS,
+        help="seconds before the first retry (default: %(default)s)",
+    )
+    p.add_argument(
+        "--delivery-backoff",
+        type=_factor,
+        default=delivery.DEFAULT_BACKOFF_FACTOR,
+        help="each retry waits this many times longer (default: %(default)s)",
+    )
+    p.add_argument(
+        "--delivery-max-retry",
+        type=_seconds,
+        default=delivery.DEFAULT_MAX_RETRY_SECONDS,
+        help="longest wait between attempts, seconds (default: %(default)s)",
+    )
+    p.add_argument(
+        "--delivery-timeout",
+        type=_seconds,
+        default=delivery.DEFAULT_TIMEOUT_SECONDS,
+        help="seconds a receiver has to answer an event or a challenge (default: %(default)s)",
+    )
+    p.add_argument(
+        "--allow-remote-webhooks",
+        action="store_true",
+        help="allow webhook URLs on non-loopback hosts",
+    )
+
+
+def _delivery_policy(args: argparse.Namespace) -> delivery.DeliveryPolicy:
+    try:
+        return delivery.DeliveryPolicy(
+            max_attempts=args.delivery_attempts,
+            first_retry_seconds=args.delivery_first_retry,
+            backoff_factor=args.delivery_backoff,
+            max_retry_seconds=max(args.delivery_max_retry, args.delivery_first_retry),
+            timeout_seconds=args.delivery_timeout,
+        )
+    except ValueError as exc:
+        parser().error(str(exc))
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -160,6 +228,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         ),
         honour_idempotency_keys=not args.ignore_idempotency_keys,
         records_path=args.load_records,
+        delivery=_delivery_policy(args),
+        allow_remote_webhooks=args.allow_remote_webhooks,
     )
 
 

@@ -38,3 +38,21 @@ def sequence_of(record_id: str, prefix: str) -> int:
     if digits == record_id or len(digits) != _WIDTH or not digits.isdigit():
         raise ValueError(f"{record_id!r} is not an id like {prefix}{1:0{_WIDTH}d}")
     return int(digits)
+
+
+WEBHOOK_PREFIX: Final = "WH"
+MESSAGE_PREFIX: Final = "MSG"
+DELIVERY_PREFIX: Final = "DLV"
+
+
+def webhook_id(seq: int) -> str:
+    return f"{WEBHOOK_PREFIX}{seq:0{_WIDTH}d}"
+
+
+def message_id(seq: int) -> str:
+    """``MSG0000001``: the documented ``messageId`` shape (``MSG123456``), zero-padded."""
+    return f"{MESSAGE_PREFIX}{seq:0{_WIDTH}d}"
+
+
+def delivery_id(seq: int) -> str:
+    return f"{DELIVERY_PREFIX}{seq:0{_WIDTH}d}"

@@ -38,6 +38,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, Final, Self
+from urllib.parse import urlencode
 
 from contextsms_emulator.faults import FaultKind
 from contextsms_emulator.server import READY_PREFIX
@@ -81,6 +82,11 @@ class EmulatorProcess:
         stripe_webhook_secret: str | None = None,
         webhook_tolerance: int | None = None,
         honour_idempotency_keys: bool | None = None,
+        delivery_attempts: int | None = None,
+        delivery_first_retry: float | None = None,
+        delivery_backoff: float | None = None,
+        delivery_max_retry: float | None = None,
+        delivery_timeout: float | None = None,
         log_level: str = "warning",
         extra_args: Sequence[str] = (),
         env: Mapping[str, str] | None = None,
@@ -105,6 +111,11 @@ class EmulatorProcess:
             "--fault-seed": fault_seed,
             "--stripe-webhook-secret": stripe_webhook_secret,
             "--webhook-tolerance": webhook_tolerance,
+            "--delivery-attempts": delivery_attempts,
+            "--delivery-first-retry": delivery_first_retry,
+            "--delivery-backoff": delivery_backoff,
+            "--delivery-max-retry": delivery_max_retry,
+            "--delivery-timeout": delivery_timeout,
         }
         for flag, value in options.items():
             if value is not None:
@@ -312,3 +323,72 @@ class EmulatorProcess:
     def set_idempotency(self, honour: bool) -> None:
         """Honour ``Idempotency-Key``, or ignore it like a service that does not support it."""
         self._operator("PUT", "/idempotency", {"honour": honour})
+
+    # --- inbound messages and webhooks --------------------------------------------------------
+
+    def register_webhook(
+        self,
+        url: str,
+        *,
+        enterprise_id: str | None = None,
+        csp_id: str | None = None,
+        skip_verification: bool = False,
+    ) -> dict[str, Any]:
+        """``POST /_emulator/webhooks``: the registration, ``active`` once its challenge
+        was echoed (see docs/emulator.md)."""
+        body = {
+            "url": url,
+            "enterprise_id": enterprise_id,
+            "csp_id": csp_id,
+            "skip_verification": skip_verification,
+        }
+        result: dict[str, Any] = self._operator("POST", "/webhooks", body)
+        return result
+
+    def webhooks(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._operator("GET", "/webhooks")
+        return result
+
+    def verify_webhook(self, webhook_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._operator("POST", f"/webhooks/{webhook_id}/verify")
+        return result
+
+    def delete_webhook(self, webhook_id: str) -> None:
+        self._operator("DELETE", f"/webhooks/{webhook_id}")
+
+    def send_inbound(
+        self,
+        to: str,
+        from_: str,
+        text: str = "",
+        media: Iterable[Mapping[str, str]] = (),
+    ) -> dict[str, Any]:
+        """``POST /_emulator/inbound``: an SMS (or an MMS, with ``media`` items
+        ``{"url", "content_type"}``) from ``from_`` reaches the platform number ``to``."""
+        body = {"to": to, "from": from_, "text": text, "media": [dict(m) for m in media]}
+        result: dict[str, Any] = self._operator("POST", "/inbound", body)
+        return result
+
+    def inbound_messages(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._operator("GET", "/inbound")
+        return result
+
+    def deliveries(self, **filters: str) -> list[dict[str, Any]]:
+        """The delivery log; filters: ``webhook_id``, ``message_id``, ``status``."""
+        query = f"?{urlencode(filters)}" if filters else ""
+        result: list[dict[str, Any]] = self._operator("GET", "/deliveries" + query)
+        return result
+
+    def wait_for_deliveries(
+        self, timeout: float = 30.0, poll: float = 0.05, **filters: str
+    ) -> list[dict[str, Any]]:
+        """The delivery log once no matching delivery is pending any more (raises
+        ``TimeoutError`` after ``timeout`` seconds)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.deliveries(**filters)
+            if all(d["status"] != "pending" for d in found):
+                return found
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"deliveries still pending after {timeout:.0f}s: {found}")
+            time.sleep(poll)

@@ -92,3 +92,73 @@ class StoredResponse:
     status: int
     content_type: str | None
     body: bytes
+
+
+# --- inbound messages and their webhooks (the Webex guide's "Receive Events") -----------
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """An integrator's endpoint for ``message.received`` events of one enterprise or CSP.
+
+    Exactly one of ``enterprise_id`` and ``csp_id`` is set. Only an ``active`` webhook
+    (its verification challenge answered, or skipped on request) gets events.
+    """
+
+    webhook_id: str
+    url: str
+    enterprise_id: str | None
+    csp_id: str | None
+    active: bool
+    created_date: int
+    verified_date: int | None
+    verification_status: int | None
+    verification_error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    url: str
+    content_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class InboundMessage:
+    """An SMS/MMS that reached a platform number; ``mapping_id`` is None if none routes it."""
+
+    message_id: str
+    to_number: str
+    from_number: str
+    text: str
+    media: tuple[Media, ...]
+    received_date: int
+    mapping_id: str | None
+    enterprise_id: str | None
+    messaging_app_type: str | None
+    media_forwarded: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One message's event on its way to one webhook; ``event`` is the exact JSON sent."""
+
+    delivery_id: str
+    webhook_id: str
+    message_id: str
+    url: str
+    event: str
+    status: str  # pending, delivered, failed, cancelled
+    attempts: int
+    next_attempt_date: int | None
+    created_date: int
+    update_date: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryAttempt:
+    delivery_id: str
+    attempt: int
+    started_date: int
+    duration_ms: int
+    status_code: int | None
+    error: str | None

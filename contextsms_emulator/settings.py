@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from contextsms_emulator.accounts import DEMO_ACCOUNT, AccountSpec
+from contextsms_emulator.delivery import DeliveryPolicy
 from contextsms_emulator.faults import FaultConfig
 from contextsms_emulator.requestlog import DEFAULT_LIMIT
 
@@ -41,6 +42,9 @@ class Settings:
     # document promises it), so clients are tested against the unfriendlier server.
     honour_idempotency_keys: bool = True
     records_path: str | None = None  # loaded at start-up: see contextsms_emulator.fixtures
+    # Inbound-message webhooks: the retry schedule, and whether URLs off loopback are allowed.
+    delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
+    allow_remote_webhooks: bool = False
 
     def __post_init__(self) -> None:
         if self.token_ttl < 1 or self.refresh_ttl < 1:

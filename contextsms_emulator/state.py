@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from contextsms_emulator import fixtures
 from contextsms_emulator.accounts import AccountRegistry
+from contextsms_emulator.delivery import Courier
 from contextsms_emulator.errors import unauthorized
 from contextsms_emulator.faults import FaultInjector
 from contextsms_emulator.requestlog import RequestLog
@@ -15,10 +16,14 @@ from contextsms_emulator.rules import Caller, Platform
 from contextsms_emulator.settings import Settings
 from contextsms_emulator.store import Store
 from contextsms_emulator.tokens import InvalidToken, TokenService
+from contextsms_emulator.webhooks import WebhookService
 
 
 class EmulatorState:
-    def __init__(self, settings: Settings) -> None:
+    """``courier`` sends the webhooks' requests; tests pass one with a fake transport,
+    sleep and clock."""
+
+    def __init__(self, settings: Settings, courier: Courier | None = None) -> None:
         self.settings = settings
         self.store = Store(settings.db_path)
         if settings.records_path is not None:
@@ -36,6 +41,14 @@ class EmulatorState:
         self.request_log = RequestLog(settings.request_log_limit)
         # Switchable at run time (`PUT /_emulator/idempotency`); reset restores it.
         self.honour_idempotency_keys = settings.honour_idempotency_keys
+        self.webhooks = WebhookService(
+            self.store,
+            self.accounts,
+            settings.delivery,
+            courier or Courier(),
+            allow_remote=settings.allow_remote_webhooks,
+        )
+        self.webhooks.resume()
 
     def caller_for_token(self, token: str) -> Caller | None:
         """The caller an access token stands for, or None if it does not authenticate."""
@@ -55,10 +68,12 @@ class EmulatorState:
     def reset(self) -> None:
         """Wipe platform data, idempotency keys, webhook events, the log and the faults;
         Idempotency-Key handling returns to its start-up setting."""
+        self.webhooks.stop_deliveries()
         self.platform.reset()
         self.request_log.clear()
         self.faults.reset()
         self.honour_idempotency_keys = self.settings.honour_idempotency_keys
 
     def close(self) -> None:
+        self.webhooks.close()
         self.store.close()

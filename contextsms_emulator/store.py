@@ -9,6 +9,7 @@ requests race. File databases use WAL so a crash never leaves a half-written rec
 
 from __future__ import annotations
 
+import json
 import secrets
 import sqlite3
 import threading
@@ -17,7 +18,18 @@ from contextlib import contextmanager
 from dataclasses import asdict, astuple, fields
 from typing import Any, Final, TypeVar
 
-from contextsms_emulator.records import Csp, Enterprise, Mapping, StoredResponse, Subscription
+from contextsms_emulator.records import (
+    Csp,
+    Delivery,
+    DeliveryAttempt,
+    Enterprise,
+    InboundMessage,
+    Mapping,
+    Media,
+    StoredResponse,
+    Subscription,
+    Webhook,
+)
 
 SCHEMA_VERSION: Final = 1
 MEMORY: Final = ":memory:"
@@ -94,6 +106,56 @@ CREATE TABLE IF NOT EXISTS subscriptions (
     subscription_id TEXT,
     update_date INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS webhooks (
+    seq INTEGER PRIMARY KEY,
+    webhook_id TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL,
+    enterprise_id TEXT,
+    csp_id TEXT,
+    active INTEGER NOT NULL,
+    created_date INTEGER NOT NULL,
+    verified_date INTEGER,
+    verification_status INTEGER,
+    verification_error TEXT,
+    scope TEXT NOT NULL,
+    UNIQUE (url, scope)
+);
+CREATE TABLE IF NOT EXISTS inbound_messages (
+    seq INTEGER PRIMARY KEY,
+    message_id TEXT NOT NULL UNIQUE,
+    to_number TEXT NOT NULL,
+    from_number TEXT NOT NULL,
+    text TEXT NOT NULL,
+    media TEXT NOT NULL,
+    received_date INTEGER NOT NULL,
+    mapping_id TEXT,
+    enterprise_id TEXT,
+    messaging_app_type TEXT,
+    media_forwarded INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+    seq INTEGER PRIMARY KEY,
+    delivery_id TEXT NOT NULL UNIQUE,
+    webhook_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    event TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    next_attempt_date INTEGER,
+    created_date INTEGER NOT NULL,
+    update_date INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status, seq);
+CREATE TABLE IF NOT EXISTS delivery_attempts (
+    delivery_id TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    started_date INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    status_code INTEGER,
+    error TEXT,
+    PRIMARY KEY (delivery_id, attempt)
+);
 """
 
 # Tables /_emulator/reset empties; meta (the signing secret) survives.
@@ -104,6 +166,10 @@ _DATA_TABLES: Final = (
     "idempotency_keys",
     "stripe_events",
     "subscriptions",
+    "webhooks",
+    "inbound_messages",
+    "deliveries",
+    "delivery_attempts",
     "sequences",
 )
 
@@ -117,6 +183,10 @@ def _columns(record_type: type[Any]) -> str:
 _CSP_COLS: Final = _columns(Csp)
 _ENT_COLS: Final = _columns(Enterprise)
 _MAP_COLS: Final = _columns(Mapping)
+_HOOK_COLS: Final = _columns(Webhook)
+_MSG_COLS: Final = _columns(InboundMessage)
+_DLV_COLS: Final = _columns(Delivery)
+_TRY_COLS: Final = _columns(DeliveryAttempt)
 
 
 def _placeholders(count: int) -> str:
@@ -134,6 +204,24 @@ def _mapping(row: tuple[Any, ...]) -> Mapping:
     values = list(row)
     values[6] = bool(values[6])  # mms_enabled
     return Mapping(*values)
+
+
+def _webhook(row: tuple[Any, ...]) -> Webhook:
+    values = list(row)
+    values[4] = bool(values[4])  # active
+    return Webhook(*values)
+
+
+def _message(row: tuple[Any, ...]) -> InboundMessage:
+    values = list(row)
+    values[4] = tuple(Media(m["url"], m["content_type"]) for m in json.loads(values[4]))
+    values[9] = bool(values[9])  # media_forwarded
+    return InboundMessage(*values)
+
+
+def webhook_scope(enterprise_id: str | None, csp_id: str | None) -> str:
+    """The uniqueness key of a webhook's audience: one registration per URL and scope."""
+    return f"enterprise:{enterprise_id}" if enterprise_id else f"csp:{csp_id}"
 
 
 class Store:
@@ -397,6 +485,153 @@ class Store:
             (email,),
         )
         return Subscription(*row) if row else None
+
+    # --- webhooks, inbound messages, deliveries ---------------------------------------------
+
+    @staticmethod
+    def insert_webhook(tx: sqlite3.Connection, seq: int, webhook: Webhook) -> None:
+        """Raises ``sqlite3.IntegrityError`` if the URL is already registered for the scope."""
+        tx.execute(
+            f"INSERT INTO webhooks (seq, {_HOOK_COLS}, scope) "
+            f"VALUES (?, {_placeholders(len(fields(Webhook)))}, ?)",
+            (seq, *astuple(webhook), webhook_scope(webhook.enterprise_id, webhook.csp_id)),
+        )
+
+    def find_webhook(
+        self, url: str, enterprise_id: str | None, csp_id: str | None
+    ) -> Webhook | None:
+        row = self._one(
+            f"SELECT {_HOOK_COLS} FROM webhooks WHERE url = ? AND scope = ?",
+            (url, webhook_scope(enterprise_id, csp_id)),
+        )
+        return _webhook(row) if row else None
+
+    def get_webhook(self, webhook_id: str) -> Webhook | None:
+        row = self._one(f"SELECT {_HOOK_COLS} FROM webhooks WHERE webhook_id = ?", (webhook_id,))
+        return _webhook(row) if row else None
+
+    def list_webhooks(self) -> list[Webhook]:
+        return [_webhook(r) for r in self._all(f"SELECT {_HOOK_COLS} FROM webhooks ORDER BY seq")]
+
+    def active_webhooks_for(self, enterprise_id: str, csp_id: str) -> list[Webhook]:
+        """The active webhooks of the enterprise and of its CSP, oldest first."""
+        rows = self._all(
+            f"SELECT {_HOOK_COLS} FROM webhooks WHERE active = 1 AND scope IN (?, ?) ORDER BY seq",
+            (webhook_scope(enterprise_id, None), webhook_scope(None, csp_id)),
+        )
+        return [_webhook(r) for r in rows]
+
+    def set_verification(
+        self, webhook_id: str, *, active: bool, when: int, status: int | None, error: str | None
+    ) -> None:
+        with self.transaction() as tx:
+            tx.execute(
+                "UPDATE webhooks SET active = ?, verified_date = ?, verification_status = ?, "
+                "verification_error = ? WHERE webhook_id = ?",
+                (active, when, status, error, webhook_id),
+            )
+
+    def delete_webhook(self, webhook_id: str, now: int) -> bool:
+        """Remove the webhook and cancel its pending deliveries; False if it was unknown."""
+        with self.transaction() as tx:
+            gone = tx.execute("DELETE FROM webhooks WHERE webhook_id = ?", (webhook_id,)).rowcount
+            tx.execute(
+                "UPDATE deliveries SET status = 'cancelled', next_attempt_date = NULL, "
+                "update_date = ? WHERE webhook_id = ? AND status = 'pending'",
+                (now, webhook_id),
+            )
+        return gone == 1
+
+    @staticmethod
+    def insert_message(tx: sqlite3.Connection, seq: int, message: InboundMessage) -> None:
+        values = list(astuple(message))
+        values[4] = json.dumps([asdict(m) for m in message.media])
+        tx.execute(
+            f"INSERT INTO inbound_messages (seq, {_MSG_COLS}) "
+            f"VALUES (?, {_placeholders(len(fields(InboundMessage)))})",
+            (seq, *values),
+        )
+
+    def list_messages(self) -> list[InboundMessage]:
+        rows = self._all(f"SELECT {_MSG_COLS} FROM inbound_messages ORDER BY seq")
+        return [_message(r) for r in rows]
+
+    @staticmethod
+    def insert_delivery(tx: sqlite3.Connection, seq: int, delivery: Delivery) -> None:
+        tx.execute(
+            f"INSERT INTO deliveries (seq, {_DLV_COLS}) "
+            f"VALUES (?, {_placeholders(len(fields(Delivery)))})",
+            (seq, *astuple(delivery)),
+        )
+
+    def get_delivery(self, delivery_id: str) -> Delivery | None:
+        row = self._one(f"SELECT {_DLV_COLS} FROM deliveries WHERE delivery_id = ?", (delivery_id,))
+        return Delivery(*row) if row else None
+
+    def list_deliveries(
+        self,
+        *,
+        webhook_id: str | None = None,
+        message_id: str | None = None,
+        status: str | None = None,
+    ) -> list[Delivery]:
+        where, params = [], []
+        for column, value in (
+            ("webhook_id", webhook_id),
+            ("message_id", message_id),
+            ("status", status),
+        ):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        clause = f"WHERE {' AND '.join(where)} " if where else ""
+        rows = self._all(f"SELECT {_DLV_COLS} FROM deliveries {clause}ORDER BY seq", params)
+        return [Delivery(*r) for r in rows]
+
+    def pending_delivery_ids(self) -> list[str]:
+        rows = self._all("SELECT delivery_id FROM deliveries WHERE status = 'pending' ORDER BY seq")
+        return [r[0] for r in rows]
+
+    def attempts_of(self, delivery_ids: Iterable[str]) -> dict[str, list[DeliveryAttempt]]:
+        ids = tuple(delivery_ids)
+        found: dict[str, list[DeliveryAttempt]] = {i: [] for i in ids}
+        if not ids:
+            return found
+        rows = self._all(
+            f"SELECT {_TRY_COLS} FROM delivery_attempts "
+            f"WHERE delivery_id IN ({_placeholders(len(ids))}) ORDER BY delivery_id, attempt",
+            ids,
+        )
+        for row in rows:
+            found[row[0]].append(DeliveryAttempt(*row))
+        return found
+
+    def record_attempt(
+        self, attempt: DeliveryAttempt, *, status: str, next_attempt_date: int | None, now: int
+    ) -> bool:
+        """Log an attempt and move the delivery on, if it is still pending (a reset or a
+        deleted webhook may have settled it meanwhile); False if it was not."""
+        with self.transaction() as tx:
+            moved = tx.execute(
+                "UPDATE deliveries SET status = ?, attempts = ?, next_attempt_date = ?, "
+                "update_date = ? WHERE delivery_id = ? AND status = 'pending'",
+                (status, attempt.attempt, next_attempt_date, now, attempt.delivery_id),
+            ).rowcount
+            if moved:
+                tx.execute(
+                    f"INSERT INTO delivery_attempts ({_TRY_COLS}) "
+                    f"VALUES ({_placeholders(len(fields(DeliveryAttempt)))})",
+                    astuple(attempt),
+                )
+        return moved == 1
+
+    def settle_delivery(self, delivery_id: str, status: str, now: int) -> None:
+        with self.transaction() as tx:
+            tx.execute(
+                "UPDATE deliveries SET status = ?, next_attempt_date = NULL, update_date = ? "
+                "WHERE delivery_id = ? AND status = 'pending'",
+                (status, now, delivery_id),
+            )
 
     # --- operator ---------------------------------------------------------------------------------
 

@@ -45,6 +45,15 @@ ENDPOINTS = {
     ("post", "/_emulator/faults/next"),
     ("get", "/_emulator/idempotency"),
     ("put", "/_emulator/idempotency"),
+    # inbound messages and webhooks
+    ("post", "/_emulator/webhooks"),
+    ("get", "/_emulator/webhooks"),
+    ("get", "/_emulator/webhooks/{webhook_id}"),
+    ("delete", "/_emulator/webhooks/{webhook_id}"),
+    ("post", "/_emulator/webhooks/{webhook_id}/verify"),
+    ("post", "/_emulator/inbound"),
+    ("get", "/_emulator/inbound"),
+    ("get", "/_emulator/deliveries"),
 }
 
 

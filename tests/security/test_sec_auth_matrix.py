@@ -135,6 +135,15 @@ PUBLIC: dict[Route, str] = {
     ("POST", "/_emulator/faults/next"): "operator API",
     ("GET", "/_emulator/idempotency"): "operator API",
     ("PUT", "/_emulator/idempotency"): "operator API",
+    # inbound messages and webhooks
+    ("POST", "/_emulator/webhooks"): "operator API",
+    ("GET", "/_emulator/webhooks"): "operator API",
+    ("GET", "/_emulator/webhooks/{webhook_id}"): "operator API",
+    ("DELETE", "/_emulator/webhooks/{webhook_id}"): "operator API",
+    ("POST", "/_emulator/webhooks/{webhook_id}/verify"): "operator API",
+    ("POST", "/_emulator/inbound"): "operator API",
+    ("GET", "/_emulator/inbound"): "operator API",
+    ("GET", "/_emulator/deliveries"): "operator API",
 }
 
 BAD_CREDENTIALS = (
@@ -305,6 +314,21 @@ PUBLIC_CALLS: dict[Route, dict[str, Any]] = {
     ("PUT", "/_emulator/faults"): {"json": {}},
     ("DELETE", "/_emulator/faults"): {},
     ("POST", "/_emulator/faults/next"): {"json": {"kind": "error", "path_regex": "^/never$"}},
+    # the first webhook of a fresh emulator is WH0000001; port 9 refuses the challenge
+    ("POST", "/_emulator/webhooks"): {
+        "json": {"url": "http://127.0.0.1:9/hook", "csp_id": A_CSP, "skip_verification": True}
+    },
+    ("GET", "/_emulator/webhooks"): {},
+    ("GET", "/_emulator/webhooks/{webhook_id}"): {"url": "/_emulator/webhooks/WH0000001"},
+    ("POST", "/_emulator/webhooks/{webhook_id}/verify"): {
+        "url": "/_emulator/webhooks/WH0000001/verify"
+    },
+    ("POST", "/_emulator/inbound"): {
+        "json": {"to": "+15550001111", "from": "+15550002222", "text": "hi"}
+    },
+    ("GET", "/_emulator/inbound"): {},
+    ("GET", "/_emulator/deliveries"): {},
+    ("DELETE", "/_emulator/webhooks/{webhook_id}"): {"url": "/_emulator/webhooks/WH0000001"},
     ("POST", "/_emulator/reset"): {},
     ("GET", "/_emulator/idempotency"): {},
     ("PUT", "/_emulator/idempotency"): {"json": {"honour": True}},
@@ -314,7 +338,9 @@ PUBLIC_CALLS: dict[Route, dict[str, Any]] = {
 def test_the_public_routes_answer_without_a_bearer_token() -> None:
     with in_process() as (_, client):
         statuses = {
-            route: client.request(route[0], route[1], **kwargs).status_code
+            route: client.request(
+                route[0], kwargs.get("url", route[1]), json=kwargs.get("json")
+            ).status_code
             for route, kwargs in PUBLIC_CALLS.items()
         }
         alpha = login(client, A_USER, A_PASSWORD, A_CSP)

@@ -21,7 +21,9 @@ Passes (``FuzzPlan``), each over every operation of the emulator API:
 - ``no token``: no Authorization header at all; positive data;
 - ``signed webhook``: Stripe events with a valid ``Stripe-Signature``, so the event
   handling runs rather than the signature check;
-- ``operator``: the ``/_emulator`` API, on a separate app (it can change faults).
+- ``operator``: the ``/_emulator`` API, on a separate app (it can change faults); the
+  webhook routes once more with real ids (a seeded webhook, a mapped number), their
+  outbound requests answered in-process by an echoing ``Courier`` transport.
 
 Generation is derandomized (a fixed seed) and uses no example database, so a CI run
 repeats; failures are collected, not shrunk, and reported together (each with the
@@ -33,10 +35,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
@@ -64,6 +67,7 @@ from contextsms_emulator import (
     stripe_signature,
 )
 from contextsms_emulator.app import EmulatorApp
+from contextsms_emulator.delivery import Courier
 from contextsms_emulator.schemas.teams import CspCreate
 
 MIN_REQUESTS = 1000
@@ -87,6 +91,25 @@ REAL_INPUTS: dict[str, dict[str, Any]] = {
     "/api/v2/csp/getcspconfig": {"query": {"phoneNumber": SEED_PHONE}},
     "/api/v2/mapping/messagingAppId": {"body": {"messagingAppId": SEED_APP_ID}},
 }
+OPERATOR_CSP = "CSP0000009"
+SEED_HOOK_URL = "http://127.0.0.1:9/hook"
+OPERATOR_REAL_INPUTS: dict[tuple[str, str], dict[str, Any]] = {
+    # The webhook routes, given a seeded webhook and a mapped number (seed_operator).
+    ("POST", "/_emulator/webhooks"): {"body": {"url": SEED_HOOK_URL, "csp_id": OPERATOR_CSP}},
+    ("POST", "/_emulator/inbound"): {
+        "body": {"to": SEED_PHONE, "from": "+15551230002", "text": "fuzz"}
+    },
+}
+
+
+def echoing_courier() -> Courier:
+    """Webhook traffic that never leaves the process: every receiver echoes challenges."""
+
+    def receiver(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        return httpx.Response(200, json={"challenge": body.get("challenge")})
+
+    return Courier(transport=httpx.MockTransport(receiver))
 
 
 @dataclass(frozen=True)
@@ -159,6 +182,33 @@ def seed(app: EmulatorApp) -> dict[str, str]:
     }
 
 
+def seed_operator(app: EmulatorApp) -> dict[str, str]:
+    """Wipe, then map SEED_PHONE to a Webex bot with an active webhook (WH0000001)."""
+    state = app.emulator
+    state.reset()
+    account = state.accounts.get("op@op.test")
+    assert account is not None
+    caller = state.platform.caller(account)
+    enterprise = state.platform.create_enterprise(
+        caller,
+        OPERATOR_CSP,
+        name="Seed Co",
+        contact="Seed Person",
+        phone_number=SEED_PHONE,
+        email="seed@seed.test",
+    )
+    state.platform.add_mapping(
+        caller,
+        enterprise.enterprise_id,
+        phone_number=SEED_PHONE,
+        messaging_app_type="Webex",
+        messaging_app_id=SEED_APP_ID,
+    )
+    webhook = state.webhooks.register(SEED_HOOK_URL, enterprise.enterprise_id, None)
+    state.webhooks.activate(webhook.webhook_id)
+    return {"webhook_id": webhook.webhook_id}
+
+
 def _ok(result: Any) -> Any:
     """The operation, or a failure naming why schemathesis could not read it."""
     assert isinstance(result, Ok), f"schemathesis cannot read an operation: {result!r}"
@@ -172,9 +222,15 @@ def _problems(exc: BaseException) -> str:
 
 
 class Fuzzer:
-    def __init__(self, app: EmulatorApp, report: Report) -> None:
+    def __init__(
+        self,
+        app: EmulatorApp,
+        report: Report,
+        seeder: Callable[[EmulatorApp], dict[str, str]] = seed,
+    ) -> None:
         self.app = app
         self.report = report
+        self.seeder = seeder
         self.schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=CONFIG)
         self.operations = [_ok(result) for result in self.schema.get_all_operations()]
         report.operations |= {op.label for op in self.operations}
@@ -202,7 +258,7 @@ class Fuzzer:
 
         def one(case: Any) -> None:
             if reseed:
-                seed(self.app)
+                self.seeder(self.app)
             call_headers = dict(headers)
             extra: dict[str, Any] = {}
             if sign_webhook:
@@ -262,7 +318,8 @@ def fuzz(plan: FuzzPlan) -> Report:
     report = Report()
     app = create_app(Settings(stripe_webhook_secret=WEBHOOK_SECRET))
     operator_app = create_app(
-        Settings(accounts=(AccountSpec("op@op.test", "op-pw", "CSP0000009"),))
+        Settings(accounts=(AccountSpec("op@op.test", "op-pw", OPERATOR_CSP),)),
+        courier=echoing_courier(),
     )
     try:
         fuzzer = Fuzzer(app, report)
@@ -287,10 +344,24 @@ def fuzz(plan: FuzzPlan) -> Report:
                     token=None,
                     sign_webhook=True,
                 )
-        operator = Fuzzer(operator_app, report)
+        operator = Fuzzer(operator_app, report, seeder=seed_operator)
+        real = seed_operator(operator_app)
         for op in operator.operations:
             if op.path.startswith("/_emulator"):
                 operator.run(op, "operator", BOTH, plan.operator, token=None)
+                fixed = dict(OPERATOR_REAL_INPUTS.get((op.method.upper(), op.path), {}))
+                if op.path_parameters:
+                    fixed["path_parameters"] = {p.name: real[p.name] for p in op.path_parameters}
+                if fixed:
+                    operator.run(
+                        op,
+                        "operator, real ids",
+                        BOTH,
+                        plan.operator,
+                        token=None,
+                        reseed=True,
+                        **fixed,
+                    )
     finally:
         app.emulator.close()
         operator_app.emulator.close()
