@@ -69,6 +69,7 @@ class WebhookReceiver:
         self._requests: list[ReceivedRequest] = []
         self._failures: deque[int] = deque()
         self._answer_challenges = True
+        self._delay = 0.0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -133,6 +134,11 @@ class WebhookReceiver:
         with self._lock:
             self._failures.extend([status] * count)
 
+    def delay_events(self, seconds: float) -> None:
+        """Take ``seconds`` before answering each event (a slow receiver)."""
+        with self._lock:
+            self._delay = seconds
+
     def answer_challenges(self, enabled: bool) -> None:
         """With False, challenges get a 200 that does not echo the token (and fail)."""
         with self._lock:
@@ -152,9 +158,12 @@ class WebhookReceiver:
             elif parsed is not None:
                 status = self._failures.popleft() if self._failures else 200
                 answer = {"received": status < 300}
-            self._requests.append(
-                ReceivedRequest(path, headers, body, time.monotonic(), status, parsed)
-            )
+            arrived = time.monotonic()
+            delay = self._delay if isinstance(parsed, MessageReceivedEvent) else 0.0
+        if delay:
+            time.sleep(delay)  # outside the lock: other requests go on meanwhile
+        with self._lock:
+            self._requests.append(ReceivedRequest(path, headers, body, arrived, status, parsed))
             self._lock.notify_all()
         return status, json.dumps(answer).encode()
 
@@ -162,7 +171,7 @@ class WebhookReceiver:
 
     @property
     def requests(self) -> list[ReceivedRequest]:
-        """Every request so far, in arrival order."""
+        """Every request answered so far, in the order the answers went out."""
         with self._lock:
             return list(self._requests)
 
