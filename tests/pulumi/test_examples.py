@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+import secret_scan
 import yaml
 from cli_harness import VENV, PulumiProject, api_requests, live_records
 
@@ -104,3 +106,95 @@ def test_multi_env_prod_reaches_production_only_through_its_explicit_opt_in():
     assert _stack_settings("dev").connection().api_base.startswith("http://127.0.0.1:")
     with pytest.raises(ConfigurationError, match="production"):
         _stack_settings("dev", **{"contextsms:apiBase": TEAMS_PRODUCTION_API_BASE}).connection()
+
+
+# --- promote: the Automation API example ---------------------------------------------------
+
+PROD_USER = "ops@example.com"
+PROD_PASSWORD = "prod-only-password"
+
+
+def _promote_project(tmp_path: Path, env: dict[str, str], dev_emulator, prod_emulator):
+    """The promote example with dev on one emulator and prod on another: dev's password
+    through CONTEXTSMS_PASSWORD, prod's as a stack secret (both ways users take)."""
+    root = _copy_example("promote", tmp_path)
+    env = dict(env, CONTEXTSMS_PASSWORD=DEMO_PASSWORD)
+    dev = PulumiProject(root, "dev", env)
+    dev.run("stack", "init")
+    dev.config("contextsms:apiBase", dev_emulator.webex_api_base)
+    prod = PulumiProject(root, "prod", env)
+    prod.run("stack", "init")
+    prod.config_all(
+        {"contextsms:apiBase": prod_emulator.webex_api_base},
+        secrets={"contextsms:password": PROD_PASSWORD},
+    )
+    return root, env
+
+
+def _promote(root: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [str(VENV / "bin" / "python"), "promote.py", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    secret_scan.record_cli_run(("promote.py", *args), result.stdout + result.stderr)
+    return result
+
+
+def _numbers(emulator) -> list[str]:
+    return sorted(m["phone_number"] for m in live_records(emulator)[1])
+
+
+def test_promote_ups_dev_checks_it_previews_prod_then_ups_prod(
+    tmp_path, pulumi_env, contextsms_emulator_factory
+):
+    dev_emulator = contextsms_emulator_factory()
+    prod_emulator = contextsms_emulator_factory(users=[f"{PROD_USER}:{PROD_PASSWORD}:CSP0000003"])
+    root, env = _promote_project(tmp_path, pulumi_env, dev_emulator, prod_emulator)
+
+    result = _promote(root, env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    steps = [line for line in result.stdout.splitlines() if line.startswith("=== ")]
+    assert steps == [
+        "=== 1/4 up dev",
+        "=== 2/4 check dev",
+        "=== 3/4 preview prod",
+        "=== 4/4 up prod",
+    ]
+    assert "promoted dev to prod" in result.stdout
+    assert _numbers(dev_emulator) == ["+15550300001", "+15550300002"]
+    assert _numbers(prod_emulator) == ["+15550400001", "+15550400002"]
+    [prod_enterprise] = live_records(prod_emulator)[0]
+    assert (prod_enterprise["name"], prod_enterprise["csp_id"]) == (
+        "BrightStar Marketing (prod)",
+        "CSP0000003",
+    )
+    # prod heard nothing before dev was up and checked
+    dev_writes = [r["time"] for r in dev_emulator.requests() if r["method"] != "GET"]
+    assert min(r["time"] for r in prod_emulator.requests()) > max(dev_writes)
+
+    again = _promote(root, env)  # promoting again changes nothing anywhere
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "prod plan: {'same': 4}" in again.stdout
+    assert _numbers(prod_emulator) == ["+15550400001", "+15550400002"]
+
+
+def test_promote_stops_at_a_failing_dev_and_never_touches_prod(
+    tmp_path, pulumi_env, contextsms_emulator_factory
+):
+    dev_emulator = contextsms_emulator_factory()
+    prod_emulator = contextsms_emulator_factory()
+    root, env = _promote_project(tmp_path, pulumi_env, dev_emulator, prod_emulator)
+    PulumiProject(root, "dev", env).run(
+        "config", "set", "--path", "contextsms-promote:numbers[1]", "555-0100"
+    )
+
+    result = _promote(root, env)
+
+    assert result.returncode == 1
+    assert "promotion stopped: pulumi up of dev failed" in result.stderr
+    assert "phone_number" in result.stdout + result.stderr
+    assert prod_emulator.requests() == []
