@@ -48,12 +48,12 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 __all__ = [
-    "MESSAGE_RECEIVED",
-    "WEBHOOK_VERIFICATION",
     "InboundMessage",
     "InvalidEventError",
+    "MESSAGE_RECEIVED",
     "MediaItem",
     "MessageReceivedEvent",
+    "WEBHOOK_VERIFICATION",
     "WebhookChallenge",
     "challenge_response",
     "parse_event",

@@ -29,11 +29,11 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
-    "MOCK_TIMESTAMP_MS",
     "CheckFailedError",
     "ContextSmsMocks",
     "EmulatorAccount",
     "Failure",
+    "MOCK_TIMESTAMP_MS",
     "ReceivedRequest",
     "WebhookReceiver",
     "automation_config",

@@ -51,12 +51,12 @@ from ..client.settings import is_loopback_host
 from ..config import NAMESPACE, PROFILES_KEY, StackSettings
 
 __all__ = [
-    "MOCK_TIMESTAMP_MS",
-    "TYPE_PREFIX",
     "CheckFailedError",
     "ContextSmsMocks",
     "Failure",
+    "MOCK_TIMESTAMP_MS",
     "MockMode",
+    "TYPE_PREFIX",
 ]
 
 TYPE_PREFIX: Final = "pulumi-python:dynamic/contextsms:"
@@ -112,8 +112,8 @@ class _DefaultMocks(Mocks):
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         return f"{args.name}_id", dict(args.inputs)
 
-    def call(self, args: MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
-        return {}, None
+    def call(self, args: MockCallArgs) -> Any:
+        return {}  # a dict: the mock monitor iterates a tuple's failures, even None
 
 
 class ContextSmsMocks(Mocks):
@@ -121,7 +121,9 @@ class ContextSmsMocks(Mocks):
 
     ``mocks`` gets every other resource and every invoke; ``config`` holds the stack's
     ``contextsms:*`` values (``None`` for the engine's ``PULUMI_CONFIG`` environment
-    variable); ``environ`` replaces ``os.environ`` for the ``CONTEXTSMS_*`` fallback.
+    variable); ``environ`` replaces ``os.environ`` for the ``CONTEXTSMS_*`` fallback;
+    ``preview`` says whether this is a preview (:meth:`install` sets it): mocks run on
+    worker threads that do not see ``set_mocks(preview=...)`` reliably.
     """
 
     def __init__(
@@ -131,6 +133,7 @@ class ContextSmsMocks(Mocks):
         config: Mapping[str, Any] | None = None,
         mode: MockMode = "validate",
         environ: Mapping[str, str] | None = None,
+        preview: bool | None = None,
     ) -> None:
         if mode not in ("validate", "emulator"):
             raise ValueError(f"mode must be 'validate' or 'emulator', got {mode!r}")
@@ -138,6 +141,7 @@ class ContextSmsMocks(Mocks):
         self.mode: MockMode = mode
         self.config = dict(config) if config is not None else None
         self._environ = environ
+        self.preview = preview
         self._lock = threading.Lock()
         self._providers: dict[str, ResourceProvider] = {}
         self._ids: dict[str, str] = {}
@@ -150,6 +154,7 @@ class ContextSmsMocks(Mocks):
         """``pulumi.runtime.set_mocks(self, ...)`` plus ``set_all_config`` with this
         config (the password keys as secrets), so the program reads what the providers
         read."""
+        self.preview = preview
         pulumi.runtime.set_mocks(self, project=project, stack=stack, preview=preview)
         config = self._raw_config()
         pulumi.runtime.set_all_config(
@@ -190,7 +195,7 @@ class ContextSmsMocks(Mocks):
             failures = [Failure(f.property, f.reason) for f in checked.failures]
             raise CheckFailedError(kind, args.name, failures)
         inputs = dict(checked.inputs or {})
-        if pulumi.runtime.is_dry_run():
+        if self.preview if self.preview is not None else pulumi.runtime.is_dry_run():
             return self._previewed(kind, inputs)
         if self.mode == "validate":
             return self._synthesised(kind, args.name, inputs)

@@ -101,11 +101,13 @@ def _process_class() -> type[EmulatorProcess]:
     try:
         from contextsms_emulator.process import EmulatorProcess
     except ImportError as exc:  # the extra is not installed
-        pytest.fail(
-            f"the ContextSMS emulator fixtures need the emulator extra ({exc}): {INSTALL_HINT}",
-            pytrace=False,
-        )
-    return EmulatorProcess
+        missing = str(exc)
+    else:
+        return EmulatorProcess
+    pytest.fail(  # outside the except: no "during handling of..." chain in the report
+        f"the ContextSMS emulator fixtures need the emulator extra ({missing}): {INSTALL_HINT}",
+        pytrace=False,
+    )
 
 
 def _ini_options(config: pytest.Config) -> dict[str, Any]:
@@ -224,9 +226,7 @@ def contextsms_emulator(request: pytest.FixtureRequest) -> Iterator[EmulatorProc
     options = _marker_options(request)
     if options is None and request.config.getini("contextsms_emulator_reuse"):
         process: EmulatorProcess = request.getfixturevalue("contextsms_emulator_session")
-        process.reset()
-        honour = _ini_options(request.config).get("honour_idempotency_keys", True)
-        process.set_idempotency(honour)
+        process.reset()  # also puts Idempotency-Key handling back to its start-up setting
         _track(request, process)
         yield process
         return
