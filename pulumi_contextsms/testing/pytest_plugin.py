@@ -14,7 +14,9 @@ ini options (``[tool.pytest.ini_options]``), then the emulator's own defaults.
 
 from __future__ import annotations
 
+import gc
 import inspect
+import sys
 import weakref
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Final
@@ -92,6 +94,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             if lines:
                 report.sections.append((f"contextsms emulator {process.url}", "\n".join(lines)))
     return report
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """After a test in which a resource failed under ContextSmsMocks, collect the
+    futures Pulumi left holding the exception, now rather than while pytest formats a
+    later failure (see ``mocks.failure_garbage``)."""
+    mocks = sys.modules.get("pulumi_contextsms.testing.mocks")  # never imported here
+    garbage = getattr(mocks, "failure_garbage", None)
+    if garbage is not None and garbage.is_set():
+        garbage.clear()
+        gc.collect()
 
 
 # --- options ------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ each test gets a fresh one, put back afterwards, so nothing leaks into other tes
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 
 import pytest
@@ -28,12 +27,3 @@ def _isolated_session(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     for client in clients.values():
         client.close()
-
-
-@pytest.fixture(autouse=True)
-def _collect_failed_outputs() -> Iterator[None]:
-    """A resource that fails under Pulumi's mocks leaves its outputs' futures holding the
-    exception; asyncio logs "Future exception was never retrieved" when they are
-    collected. Collect them while the test's log capture is on, not at exit."""
-    yield
-    gc.collect()

@@ -244,3 +244,41 @@ def test_the_webhook_receiver_fixture_gets_events(pytester: pytest.Pytester) -> 
         )
     )
     run(pytester).assert_outcomes(passed=1)
+
+
+def test_a_failure_after_failed_resources_is_reported_not_an_internal_error(
+    pytester: pytest.Pytester,
+) -> None:
+    """Resources that failed under the mocks leave futures holding their exception;
+    collected while pytest formats a later failure, their finalizers crashed CPython
+    3.11.7's ast.parse (INTERNALERROR). The plugin collects them after each such test."""
+    pytester.makepyfile(
+        """
+        import pulumi, pytest
+        import pulumi_contextsms as contextsms
+        from pulumi_contextsms.testing import CheckFailedError, ContextSmsMocks
+
+        def deploy(phone):
+            @pulumi.runtime.test
+            def program():
+                return contextsms.Enterprise("e", name="A", contact="B",
+                                             phone_number=phone, email="a@b.co").enterprise_id
+            program()
+
+        @pytest.mark.parametrize("attempt", range(9))
+        def test_refused(attempt):
+            ContextSmsMocks(config={"contextsms:platform": "webex",
+                                    "contextsms:cspId": "CSP0000001"}, environ={}).install()
+            with pytest.raises(CheckFailedError):
+                deploy("+1")
+
+        def test_fails():
+            ContextSmsMocks(config={"contextsms:platform": "webex",
+                                    "contextsms:cspId": "CSP0000001"}, environ={}).install()
+            deploy("+1")
+        """
+    )
+    result = run(pytester)
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+    result.assert_outcomes(passed=9, failed=1)
+    assert "Future exception was never retrieved" not in result.stderr.str()
