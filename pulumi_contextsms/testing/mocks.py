@@ -31,11 +31,13 @@ base, a dummy login): set ``contextsms:platform`` (and whatever the program read
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import json
 import os
 import threading
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal, Self
@@ -164,6 +166,7 @@ class ContextSmsMocks(Mocks):
         config (the password keys as secrets), so the program reads what the providers
         read."""
         self.preview = preview
+        _ensure_event_loop()
         pulumi.runtime.set_mocks(self, project=project, stack=stack, preview=preview)
         config = self._raw_config()
         pulumi.runtime.set_all_config(
@@ -269,6 +272,25 @@ class ContextSmsMocks(Mocks):
                 f"ContextSmsMocks(mode='emulator') creates records and never deletes them, "
                 f"so it only runs against a loopback API (the emulator), not {host}"
             )
+
+
+def _ensure_event_loop() -> None:
+    """``set_mocks`` makes the root stack's futures on the thread's current event loop,
+    and there is none once anything in the process ran ``asyncio.run()`` (another test,
+    pytest-asyncio, anyio): set a fresh one then, as ``pulumi.runtime.test`` does."""
+    try:
+        asyncio.get_running_loop()
+        return
+    except RuntimeError:
+        pass
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: no implicit loop
+        try:
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_event_loop()
+        except RuntimeError:
+            loop = None
+    if loop is None or loop.is_closed():
+        asyncio.set_event_loop(asyncio.new_event_loop())
 
 
 def _with_placeholders(config: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ the mocks installed first (``install()`` = ``set_mocks`` + the same stack config
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Callable
@@ -331,3 +332,15 @@ def test_emulator_mode_refuses_an_api_that_is_not_on_loopback(no_network: list[s
 def test_a_mode_that_does_not_exist_is_refused() -> None:
     with pytest.raises(ValueError, match="mode"):
         ContextSmsMocks(mode="live")  # type: ignore[arg-type]
+
+
+def test_install_works_after_something_ran_asyncio_run() -> None:
+    """asyncio.run() leaves the main thread without an event loop, and set_mocks needs one
+    (it failed here once the whole suite had run before this file)."""
+
+    async def nothing() -> None:
+        return None
+
+    asyncio.run(nothing())
+    ContextSmsMocks(config=WEBEX, environ={}).install()
+    assert run(lambda: [clinic().platform]) == ["webex"]
