@@ -18,7 +18,7 @@ import gc
 import inspect
 import sys
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any, Final
 
 import pytest
@@ -84,16 +84,18 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+@pytest.hookimpl(hookwrapper=True)  # old-style: works with every pytest since 7.0
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Any, None]:
     """A failed test's report shows the log of each emulator it used."""
-    report = yield
+    outcome = yield
+    report = outcome.get_result()
     if report.failed:
         for process in item.stash.get(_LOGS_KEY, []):
             lines = process.output
             if lines:
                 report.sections.append((f"contextsms emulator {process.url}", "\n".join(lines)))
-    return report
 
 
 @pytest.hookimpl(trylast=True)
