@@ -220,7 +220,12 @@ class ContextSmsMocks(Mocks):
             return self._synthesised(kind, args.name, inputs)
         self._require_loopback(config, inputs)
         created = provider.create(inputs)
-        return created.id, dict(created.outs or {})
+        outputs = dict(created.outs or {})
+        # The engine has the record in the stack's state now; its next command's diff is
+        # what tells the provider so (settling its journal of creates in flight). A
+        # mocked program has no next command: run that offline diff at once.
+        provider.diff(created.id, outputs, inputs)
+        return created.id, outputs
 
     # --- helpers --------------------------------------------------------------------------
 

@@ -1,29 +1,40 @@
 """Fixtures for the tests of `pulumi_contextsms.testing` and `pulumi_contextsms.events`.
 
 The mocks configure the providers' process-wide session exactly as the engine would;
-each test gets a fresh one, put back afterwards, so nothing leaks into other tests.
+each test gets a fresh one (settings, clients, listing and snapshot caches, and a
+journal of creates in flight in its own directory), put back afterwards, so nothing
+leaks into other tests or into the machine's state directory.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from pulumi_contextsms.client import ContextSmsClient
-from pulumi_contextsms.providers import mapping, session
-from pulumi_contextsms.providers.listing import MappingListings
+from pulumi_contextsms.providers import mapping, ownership, session
+from pulumi_contextsms.providers.journal import Journal
+from pulumi_contextsms.providers.listing import create_snapshots, mapping_listings
 
 pytest_plugins = ["pytester"]
 
 
+@pytest.fixture
+def journal_dir(tmp_path: Path) -> Path:
+    return tmp_path / "journal"
+
+
 @pytest.fixture(autouse=True)
-def _isolated_session(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _isolated_session(monkeypatch: pytest.MonkeyPatch, journal_dir: Path) -> Iterator[None]:
     clients: dict[str | None, ContextSmsClient] = {}
     monkeypatch.setattr(session, "_settings", None)
     monkeypatch.setattr(session, "_clients", clients)
     monkeypatch.setattr(session, "_connections", {})
-    monkeypatch.setattr(mapping, "listings", MappingListings())
+    monkeypatch.setattr(mapping, "listings", mapping_listings())
+    monkeypatch.setattr(mapping, "snapshots", create_snapshots())
+    monkeypatch.setattr(ownership, "journal", Journal(journal_dir))
     yield
     for client in clients.values():
         client.close()

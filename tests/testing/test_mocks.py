@@ -10,6 +10,7 @@ import asyncio
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -263,6 +264,7 @@ def test_against_the_emulator_our_providers_really_create_the_records(
     contextsms_emulator: EmulatorProcess,
     contextsms_stack_config: dict[str, str],
     contextsms_platform: str,
+    journal_dir: Path,
 ) -> None:
     ContextSmsMocks(config=contextsms_stack_config, mode="emulator", environ={}).install()
 
@@ -283,6 +285,8 @@ def test_against_the_emulator_our_providers_really_create_the_records(
     assert records["enterprises"][0]["created_date"] == created != MOCK_TIMESTAMP_MS
     assert [m["mapping_id"] for m in records["mappings"]] == [mapping_id]
     assert platform == contextsms_platform
+    # the records are "in the state": no create is left in flight for a later test
+    assert list(journal_dir.rglob("*.json")) == []
 
 
 def test_a_create_the_api_refuses_fails_with_the_providers_message(
@@ -302,7 +306,8 @@ def test_a_create_the_api_refuses_fails_with_the_providers_message(
         return [second.mapping_id]
 
     with pytest.raises(
-        Exception, match=r"NumberMapping: create of \+15559876543 failed.*maps once"
+        Exception,
+        match=r"NumberMapping: create of \+15559876543 failed: .*DUPLICATE_MAPPING.*adopt_id",
     ):
         run(program)
     assert len(contextsms_emulator.records()["mappings"]) == 1
