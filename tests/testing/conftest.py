@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from pulumi_contextsms import session
 from pulumi_contextsms.client import ContextSmsClient
-from pulumi_contextsms.providers import mapping, ownership, session
+from pulumi_contextsms.providers import mapping, ownership
 from pulumi_contextsms.providers.journal import Journal
 from pulumi_contextsms.providers.listing import create_snapshots, mapping_listings
 
