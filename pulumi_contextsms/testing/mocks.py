@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import gc
 import hashlib
 import json
 import os
@@ -92,6 +93,18 @@ at a random later moment, their finalizers (asyncio's "Future exception was neve
 retrieved" log) can run inside ``ast.parse`` while pytest formats another test's
 failure, and CPython 3.11.7 then raises ``SystemError: AST constructor recursion depth
 mismatch`` (an INTERNALERROR). The pytest plugin collects them after such a test."""
+
+
+def release_failed_outputs() -> None:
+    """Drop what Pulumi's runtime still holds of the last program run (its pending RPCs
+    and outputs, which ``pulumi.runtime.test`` itself clears before the next run) and
+    collect the futures now, while the test that failed them is still the current one."""
+    failure_garbage.clear()
+    settings = pulumi.runtime.settings.SETTINGS
+    for held in (getattr(settings, "rpc_manager", None), getattr(settings, "outputs", None)):
+        if held is not None:
+            held.clear()
+    gc.collect()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ ini options (``[tool.pytest.ini_options]``), then the emulator's own defaults.
 
 from __future__ import annotations
 
-import gc
 import inspect
 import sys
 import weakref
@@ -104,10 +103,8 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
     futures Pulumi left holding the exception, now rather than while pytest formats a
     later failure (see ``mocks.failure_garbage``)."""
     mocks = sys.modules.get("pulumi_contextsms.testing.mocks")  # never imported here
-    garbage = getattr(mocks, "failure_garbage", None)
-    if garbage is not None and garbage.is_set():
-        garbage.clear()
-        gc.collect()
+    if mocks is not None and mocks.failure_garbage.is_set():
+        mocks.release_failed_outputs()
 
 
 # --- options ------------------------------------------------------------------------------

@@ -6,9 +6,11 @@ the mocks installed first (``install()`` = ``set_mocks`` + the same stack config
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
+import subprocess
+import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -340,12 +342,38 @@ def test_a_mode_that_does_not_exist_is_refused() -> None:
 
 
 def test_install_works_after_something_ran_asyncio_run() -> None:
-    """asyncio.run() leaves the main thread without an event loop, and set_mocks needs one
-    (it failed here once the whole suite had run before this file)."""
+    """asyncio.run() leaves the main thread without an event loop, and set_mocks needs one.
+    In a fresh interpreter: dropping this process's loop would leave it, and the loops
+    Pulumi's mock monitor makes in its worker threads, to be collected unclosed."""
+    code = textwrap.dedent(
+        """
+        import asyncio, pulumi
+        import pulumi_contextsms as contextsms
+        from pulumi_contextsms.testing import ContextSmsMocks
 
-    async def nothing() -> None:
-        return None
+        async def nothing():
+            return None
 
-    asyncio.run(nothing())
-    ContextSmsMocks(config=WEBEX, environ={}).install()
-    assert run(lambda: [clinic().platform]) == ["webex"]
+        asyncio.run(nothing())
+        ContextSmsMocks(config={"contextsms:platform": "webex",
+                                "contextsms:cspId": "CSP0000001"}, environ={}).install()
+        seen = []
+
+        @pulumi.runtime.test
+        def program():
+            return contextsms.Enterprise(
+                "clinic", name="A", contact="B", phone_number="+15559876543",
+                email="a@b.com").platform.apply(seen.append)
+
+        program()
+        print(seen)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "error::DeprecationWarning", "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['webex']"
