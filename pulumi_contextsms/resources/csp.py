@@ -90,4 +90,6 @@ class Csp(pulumi.dynamic.Resource, module="contextsms", name="Csp"):
                 adopt_id=adopt_id,
             )
         outputs = ("csp_id", "platform", "connection", "retained_on_delete")
-        super().__init__(CspProvider(), resource_name, props_of(args, outputs), opts)
+        super().__init__(
+            CspProvider(), resource_name, props_of(args, outputs, "Csp", resource_name), opts
+        )

@@ -71,4 +71,9 @@ class Enterprise(pulumi.dynamic.Resource, module="contextsms", name="Enterprise"
                 adopt_id=adopt_id,
             )
         outputs = ("enterprise_id", "platform", "connection", "created_date", "update_date")
-        super().__init__(EnterpriseProvider(), resource_name, props_of(args, outputs), opts)
+        super().__init__(
+            EnterpriseProvider(),
+            resource_name,
+            props_of(args, outputs, "Enterprise", resource_name),
+            opts,
+        )

@@ -70,4 +70,9 @@ class NumberMapping(pulumi.dynamic.Resource, module="contextsms", name="NumberMa
                 adopt_id=adopt_id,
             )
         outputs = ("mapping_id", "platform", "connection")
-        super().__init__(NumberMappingProvider(), resource_name, props_of(args, outputs), opts)
+        super().__init__(
+            NumberMappingProvider(),
+            resource_name,
+            props_of(args, outputs, "NumberMapping", resource_name),
+            opts,
+        )

@@ -222,3 +222,50 @@ def test_a_csp_change_that_would_leave_the_old_csp_behind_fails_at_preview_unles
     second = project.outputs()["csp_id"]
     assert second != first
     assert sorted(c["csp_id"] for c in emulator.records()["csps"]) == sorted([first, second])
+
+
+TWINS_PROGRAM = """
+import pulumi
+import pulumi_contextsms as contextsms
+
+fields = dict(
+    name="ABC Marketing Company",
+    contact="Sarah Johnson",
+    phone_number="+15551234567",
+    email="sarah@abcmarketing.com",
+)
+first, second = contextsms.Enterprise("first", **fields), contextsms.Enterprise("second", **fields)
+a = contextsms.NumberMapping(
+    "a", enterprise_id=first.enterprise_id, phone_number="+15559870000", messaging_app_id="app-a"
+)
+b = contextsms.NumberMapping(
+    "b",
+    enterprise_id=first.enterprise_id,
+    phone_number="+15559870000",
+    messaging_app_id="app-b",
+    opts=pulumi.ResourceOptions(depends_on=[a]),
+)
+pulumi.export("enterprise_ids", [first.enterprise_id, second.enterprise_id])
+"""
+
+
+@pytest.mark.parametrize("keys", ["honoured", "ignored"])
+def test_two_resources_of_one_stack_never_share_a_record(project_factory, keys):
+    """Found by the issue-11 work: the record of creates in flight named the stack, not
+    the resource, so a second resource declaring the same record passed for the
+    recovery of the first (a reused Idempotency-Key; with identical enterprises, one
+    enterprise owned twice)."""
+    with EmulatorProcess(honour_idempotency_keys=keys == "honoured") as emulator:
+        project = project_factory(TWINS_PROGRAM)
+        project.connect(emulator, "webex")
+
+        result = project.up(check=False)
+
+        assert result.returncode != 0
+        assert "IDEMPOTENCY_KEY_REUSED" not in result.stdout, result.stdout
+        assert "+15559870000 is already mapped by NTMAP" in result.stdout, result.stdout
+        enterprises = [e for e in emulator.records()["enterprises"] if not e["deleted"]]
+        in_state = {r["id"] for r in project.resources() if r["type"].endswith(":Enterprise")}
+        assert len(enterprises) == 2 and in_state == {e["enterprise_id"] for e in enterprises}
+        (mapping,) = emulator.records()["mappings"]
+        assert mapping["messaging_app_id"] == "app-a"

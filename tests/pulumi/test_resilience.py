@@ -21,9 +21,10 @@ from contextsms_emulator.process import EmulatorProcess
 
 pytestmark = pytest.mark.pulumi_cli
 
-# Seed 44 draws, per API call in arrival order (every call of an up or a destroy here is
-# a write, so the order of the draws does not depend on thread scheduling):
-# .DR....EE.R..E.E.....ED...  (D drop, R 429, E 500): each kind occurs in both runs.
+# Seed 44 draws, per API call in arrival order: .DR....EE.R..E.E.....ED... (D drop,
+# R 429, E 500). A read draws fewer numbers than a write, so once calls of both kinds
+# run at once the kinds a given call meets depend on scheduling: the tests that must
+# meet every kind add one-shot faults of each.
 FAULTS = {
     "error_rate": 0.10,
     "rate_limit_rate": 0.05,
@@ -93,7 +94,9 @@ def test_up_converges_in_one_run_under_random_faults_and_destroy_cleans_up(
     assert_records_match_outputs(emulator, outputs)  # 1 enterprise, 20 mappings, no extra
 
     emulator.clear_requests()
-    emulator.set_faults(**FAULTS)  # reseeded: the destroy meets every kind of fault too
+    emulator.set_faults(**FAULTS)  # reseeded, and one of each kind for certain: which
+    for kind in ("drop", "error", "rate_limit"):  # calls draw depends on their order
+        emulator.fault_next(kind, 1, "DELETE")
     project.destroy()
 
     assert {"error", "rate_limit", "drop"} <= set(faults(api_requests(emulator)))
