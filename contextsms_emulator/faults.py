@@ -8,8 +8,10 @@ Two sources, checked in this order:
    seeded RNG so a seed reproduces a run.
 
 ``error`` and ``rate_limit`` answer without running the request; ``drop`` runs and
-commits it, then cuts the connection. A drop only ever hits writes (POST/PUT/DELETE),
-because dropping a read proves nothing about a client's retry safety.
+commits it, then cuts the connection; ``stall`` (one-shot only) runs and commits it,
+then holds the answer until the client gives up. Drops and stalls only ever hit writes
+(POST/PUT/DELETE), because losing a read's answer proves nothing about a client's retry
+safety.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Final, Literal
 
-FaultKind = Literal["error", "rate_limit", "drop"]
+FaultKind = Literal["error", "rate_limit", "drop", "stall"]
+LOST_ANSWER_KINDS: Final = frozenset({"drop", "stall"})
 WRITE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -60,7 +63,7 @@ class OneShotFault:
         self._pattern = re.compile(self.path_regex) if self.path_regex else None
 
     def matches(self, method: str, path: str) -> bool:
-        if self.kind == "drop" and method not in WRITE_METHODS:
+        if self.kind in LOST_ANSWER_KINDS and method not in WRITE_METHODS:
             return False
         if self.method and self.method != method:
             return False
@@ -80,6 +83,7 @@ class FaultInjector:
 
     def __init__(self, config: FaultConfig | None = None) -> None:
         self._pending: list[OneShotFault] = []
+        self.held = 0  # committed answers a stall is holding back now
         self.configure(config or FaultConfig())
 
     @property
@@ -124,4 +128,8 @@ class FaultInjector:
 
     def snapshot(self) -> dict[str, Any]:
         """The ``GET /_emulator/faults`` body: the rates plus the pending one-shots."""
-        return {**asdict(self._config), "next": [rule.describe() for rule in self._pending]}
+        return {
+            **asdict(self._config),
+            "next": [rule.describe() for rule in self._pending],
+            "held": self.held,
+        }

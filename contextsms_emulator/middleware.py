@@ -13,6 +13,11 @@ answers an exception after the response started by closing the connection, so th
 client sees a truncated response (httpx: ``RemoteProtocolError``). A bodiless response
 (204) would already be complete after its headers, so for those the headers announce a
 one-byte body that never comes.
+
+The ``stall`` fault also runs the request to completion, then sends nothing until the
+client closes the connection (a read timeout, or a client killed mid-call): the answer
+of a committed write that never arrives. :data:`STALL_LIMIT_SECONDS` bounds the hold,
+after which the answer is sent late.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from contextsms_emulator.state import EmulatorState
 logger = logging.getLogger("contextsms_emulator")
 
 _BODILESS: Final = frozenset({204, 304})
+STALL_LIMIT_SECONDS: Final = 600.0
 
 
 class InjectedDrop(Exception):
@@ -75,6 +81,8 @@ class EmulatorMiddleware:
                 await self._rate_limited(send, request_id, id_header)
             elif fault == "drop":
                 status = await self._run_headers_only(scope, receive, send, id_header)
+            elif fault == "stall":
+                status = await self._run_unanswered(scope, receive, send, id_header)
             else:
                 status = await self._run(scope, receive, send, id_header)
         finally:
@@ -147,3 +155,27 @@ class EmulatorMiddleware:
         wire_status = 200 if not body and status in _BODILESS else status
         await send({"type": "http.response.start", "status": wire_status, "headers": headers})
         return status
+
+    async def _run_unanswered(
+        self, scope: Scope, receive: Receive, send: Send, id_header: tuple[bytes, bytes]
+    ) -> int:
+        """Run the request to completion, then hold its answer (see module docs)."""
+        messages: list[Message] = []
+
+        async def capture(message: Message) -> None:
+            messages.append(message)
+
+        status = await self._run(scope, receive, capture, id_header)
+        faults = self.state.faults
+        faults.held += 1
+        try:
+            async with asyncio.timeout(STALL_LIMIT_SECONDS):
+                while (await receive())["type"] != "http.disconnect":
+                    pass
+            return status
+        except TimeoutError:
+            for message in messages:
+                await send(message)
+            return status
+        finally:
+            faults.held -= 1

@@ -26,7 +26,7 @@ class FaultSettings(OperatorModel):
 
 class NextFault(OperatorModel):
     count: int = Field(default=1, ge=1)
-    kind: Literal["error", "rate_limit", "drop"]
+    kind: Literal["error", "rate_limit", "drop", "stall"]
     method: str | None = None
     path_regex: str | None = None
 
@@ -40,6 +40,7 @@ class PendingFault(OperatorModel):
 
 class FaultState(FaultSettings):
     next: list[PendingFault]
+    held: int = Field(description="committed answers a stall is holding back now")
 
 
 class IdempotencySettings(OperatorModel):
@@ -53,7 +54,7 @@ class RequestLogItem(OperatorModel):
     path: str
     query: str
     status: int
-    fault: Literal["error", "rate_limit", "drop"] | None
+    fault: Literal["error", "rate_limit", "drop", "stall"] | None
     requestId: str
     time: str = Field(description="ISO-8601 UTC, milliseconds")
 

@@ -128,8 +128,8 @@ def test_fault_settings_round_trip(client: httpx.Client) -> None:
     }
     put = client.put("/_emulator/faults", json=settings)
     assert put.status_code == 200
-    assert put.json() == {**settings, "next": []}
-    assert client.get("/_emulator/faults").json() == {**settings, "next": []}
+    assert put.json() == {**settings, "next": [], "held": 0}
+    assert client.get("/_emulator/faults").json() == {**settings, "next": [], "held": 0}
     # PUT replaces: what is left out goes back to its default.
     assert client.put("/_emulator/faults", json={"latency_ms": 1}).json()["error_rate"] == 0.0
     assert client.delete("/_emulator/faults").status_code == 204
@@ -141,6 +141,7 @@ def test_fault_settings_round_trip(client: httpx.Client) -> None:
         "drop_rate": 0.0,
         "seed": None,
         "next": [],
+        "held": 0,
     }
 
 

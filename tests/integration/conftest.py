@@ -26,6 +26,7 @@ from pulumi_contextsms.client import (  # noqa: E402
     ContextSmsClient,
     Platform,
     RetryPolicy,
+    Timeouts,
 )
 
 
@@ -60,6 +61,7 @@ def make_client(
         password: str = DEMO_PASSWORD,
         retry: RetryPolicy | None = None,
         trust_idempotency_keys: bool = False,
+        timeouts: Timeouts | None = None,
         **kwargs: Any,
     ) -> ContextSmsClient:
         settings = ConnectionSettings.resolve(
@@ -69,6 +71,7 @@ def make_client(
             password=password,
             retry=retry,
             trust_idempotency_keys=trust_idempotency_keys,
+            timeouts=timeouts,
         )
         kwargs.setdefault("sleep", sleep)
         client = ContextSmsClient(settings, **kwargs)

@@ -1,4 +1,5 @@
-"""The emulator's faults (500, 429 with Retry-After, commit-then-drop) against the client,
+"""The emulator's faults (500, 429 with Retry-After, commit-then-drop, commit-then-stall)
+against the client,
 in both of the client's modes:
 
 * keys not trusted (the default), against an emulator that ignores Idempotency-Key as a
@@ -12,6 +13,7 @@ Either way: exactly one record, or none and a clear stop.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +33,7 @@ from pulumi_contextsms.client import (
     RateLimitError,
     RetryPolicy,
     ServerError,
+    Timeouts,
 )
 
 
@@ -202,6 +205,33 @@ def test_drops_on_every_create_attempt_leave_one_record_this_call_or_its_key_rec
             client.create_mapping(enterprise.enterprise_id, spec, idempotency_key="k-lost")
         mapping = client.create_mapping(enterprise.enterprise_id, spec, idempotency_key="k-lost")
     assert [m["mapping_id"] for m in records(emulator, "mappings")] == [mapping.mapping_id]
+
+
+def test_stalled_answer_of_a_create_times_out_and_leaves_exactly_one_mapping(
+    make_client: Callable[..., ContextSmsClient],
+    platform: Platform,
+    mode: str,
+    emulator: EmulatorProcess,
+) -> None:
+    """A committed create whose answer never comes (the client's read timeout ends the
+    wait): found by its number, or answered through its key, never made twice."""
+    client = make_client(
+        platform, trust_idempotency_keys=mode == "trusted", timeouts=Timeouts(read=0.5)
+    )
+    enterprise = client.create_enterprise(DEMO_CSP_ID, enterprise_spec())
+    emulator.clear_requests()
+    emulator.fault_next("stall", count=1, method="POST", path_regex="/mapping/add/")
+    mapping = client.create_mapping(enterprise.enterprise_id, mapping_spec(platform))
+    assert [m["mapping_id"] for m in records(emulator, "mappings")] == [mapping.mapping_id]
+    # the timed-out connection was closed: the emulator holds nothing back any more
+    # (its log entry lands once it sees the close, so poll for it)
+    status = 201 if platform is Platform.WEBEX else 200
+    deadline = time.monotonic() + 5
+    while (status, "stall") not in creates(emulator) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert emulator.faults()["held"] == 0
+    expected = [(status, "stall"), (status, None)] if mode == "trusted" else [(status, "stall")]
+    assert sorted(creates(emulator), key=str) == sorted(expected, key=str)
 
 
 def test_drop_on_delete_is_retried_and_reports_not_found(

@@ -64,9 +64,23 @@ _ADOPTABLE = re.compile(
 )
 
 
+# creates whose answers the emulator holds back when the kill comes: committed, never
+# recorded in the state, so every crash leaves at least this many leftovers
+IN_FLIGHT_AT_KILL = 3
+
+
+def _wait_for_held_answers(emulator: EmulatorProcess, count: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while emulator.faults()["held"] < count:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"fewer than {count} creates were stalled in {timeout} s")
+        time.sleep(0.02)
+
+
 def _crash_mid_up(project, emulator: EmulatorProcess, mappings: int) -> int:  # type: ignore[no-untyped-def]
-    """Start `pulumi up`, SIGKILL everything once a third of the mappings exist; the
-    number of mappings that existed then."""
+    """Start `pulumi up`; once a third of the mappings exist, stall the next creates'
+    answers and SIGKILL everything while they are held (committed in ContextSMS, unknown
+    to the state: what a crash mid-call leaves). The number of mappings that existed."""
     crashed = subprocess.Popen(
         [str(PULUMI), "up", "--yes", "--skip-preview", "--non-interactive"],
         cwd=project.root,
@@ -76,11 +90,14 @@ def _crash_mid_up(project, emulator: EmulatorProcess, mappings: int) -> int:  # 
     )
     try:
         _wait_for_mappings(emulator, mappings // 3)
+        emulator.fault_next("stall", IN_FLIGHT_AT_KILL, "POST", r"/mapping/add/")
+        _wait_for_held_answers(emulator, IN_FLIGHT_AT_KILL)
     finally:
         # The CLI, the language host, the program and the provider die at once.
         _kill_tree(crashed.pid)
         crashed.wait()
     time.sleep(0.5)  # let in-flight requests land in the emulator
+    emulator.clear_faults()
     return len(emulator.records()["mappings"])
 
 
@@ -130,6 +147,8 @@ def test_sigkill_mid_up_then_documented_recovery_converges_without_duplicates(
         )
         if trusted:
             assert conflicts == 0  # every lost create was answered through its key
+        else:  # each held create was shown to be this stack's by the record, and taken over
+            assert conflicts >= IN_FLIGHT_AT_KILL
         project.destroy()
 
 
@@ -160,7 +179,7 @@ def test_sigkill_mid_up_recovered_on_another_machine_needs_the_named_adopt_ids(
             for m in emulator.records()["mappings"]
             if m["phone_number"] not in recorded
         }
-        assert refused.returncode != 0 and leftovers, refused.stdout
+        assert refused.returncode != 0 and len(leftovers) >= IN_FLIGHT_AT_KILL, refused.stdout
         assert named == leftovers  # every leftover named, with its own id
 
         # The documented step: adopt_id for each mapping the up named, then up again.
