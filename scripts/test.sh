@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite from a fresh clone: venvs (Python 3.11 and 3.13, at the locked
 # versions), the Pulumi CLI, then
+#   0. the linters (scripts/lint.sh: ruff, ruff format, mypy strict, go vet), reported
+#      with the tests' status so a lint slip fails the run but hides no test result;
 #   1. go test of our language host (tools/);
 #   2. the unit, emulator, client and security tests on Python 3.13 (.venv-3.13);
 #   3. everything on Python 3.11: those again, the real Pulumi CLI against the emulator,
@@ -19,6 +21,7 @@ fi
 scripts/bootstrap.sh 3.13
 (cd tools && GOTOOLCHAIN=local GOFLAGS=-mod=readonly go test -trimpath ./...)
 status=0
+scripts/lint.sh || status=$?
 .venv-3.13/bin/python -m pytest -p no:cacheprovider \
     tests/client tests/emulator tests/providers tests/security tests/integration tests/packaging \
     || status=$?
