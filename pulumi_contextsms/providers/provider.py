@@ -13,7 +13,7 @@ from typing import Any
 
 from pulumi.dynamic import CheckFailure, ConfigureRequest, ResourceProvider
 
-from .. import session
+from .. import provider_threads, session
 from ..client import ContextSmsClient
 from ..client.errors import ConfigurationError
 from ..client.settings import ConnectionIdentity, Platform
@@ -42,7 +42,9 @@ class ContextSmsProvider(ResourceProvider):
     serialize_as_secret_always = False  # the pickle holds no secret: keep state readable
 
     def configure(self, req: ConfigureRequest) -> None:
-        session.configure(StackSettings.from_config(req.config.get))
+        settings = StackSettings.from_config(req.config.get)
+        session.configure(settings)
+        provider_threads.widen(settings.max_parallel_or_default())
 
     @staticmethod
     def profile_for(props: Mapping[str, Any]) -> str | None:
