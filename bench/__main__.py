@@ -1,8 +1,8 @@
 """`python -m bench` (`make bench`): run everything, print the table, keep the results.
 
-    make bench                  # N=500 and 1000: the recorded run (~15 min on 2 cores)
+    make bench                  # N=500 and 1000, and the latency grid: the recorded run
     make bench N=200            # another size
-    BENCH_QUICK=1 make bench    # N=50, one pair, short load: for development
+    BENCH_QUICK=1 make bench    # N=50, one pair, short load, a small grid: for development
 
 A quick run writes bench/results/quick.json and leaves docs/performance.md alone; any
 other run writes bench/results/latest.json and the table block of docs/performance.md.
@@ -15,13 +15,14 @@ import os
 import shutil
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from contextsms_emulator.process import EmulatorProcess
 
-from . import machine, report
+from . import latency, machine, report
 from .cli import Workspace, cli_version
 from .lifecycle import PLAN_CHECKS, TIMED, Lifecycle
 from .loadgen import CLIENTS, LoadResult, run_load
@@ -42,6 +43,13 @@ def _arguments() -> argparse.Namespace:
     p.add_argument("--no-load", action="store_true", help="skip the emulator load test")
     p.add_argument("--no-diagnostics", action="store_true", help="skip the no-checkpoint runs")
     p.add_argument("--diagnostic-repeats", type=int, help="no-checkpoint pairs (2; quick 1)")
+    p.add_argument("--no-latency", action="store_true", help="skip the far-away API grid")
+    p.add_argument(
+        "--latency-only",
+        action="store_true",
+        help="only the far-away API grid (bench/results/latency.json; the doc is left alone)",
+    )
+    p.add_argument("--latency-repeats", type=int, help="repeats of the latency grid (2; quick 1)")
     p.add_argument("--no-doc", action="store_true", help="do not update docs/performance.md")
     p.add_argument("--keep", action="store_true", help="keep the stacks' work directory")
     args = p.parse_args()
@@ -49,6 +57,9 @@ def _arguments() -> argparse.Namespace:
     args.repeats = args.repeats or (1 if args.quick else 3)
     args.load_seconds = args.load_seconds or (3.0 if args.quick else 10.0)
     args.diagnostic_repeats = args.diagnostic_repeats or (1 if args.quick else 2)
+    args.latency_repeats = args.latency_repeats or (1 if args.quick else 2)
+    if args.latency_only:
+        args.no_load = args.no_doc = True
     return args
 
 
@@ -82,6 +93,25 @@ def _lifecycle(args: argparse.Namespace, root: Path) -> Lifecycle:
         return life
 
 
+def _latency(args: argparse.Namespace, root: Path) -> list[latency.LatencySample]:
+    if args.no_latency:
+        return []
+    points = latency.grid(args.quick)
+    latencies = sorted({0, *(ms for p in points for ms in p.latencies_ms)})
+    print(
+        f"CLI runs: far-away API, emulators at {', '.join(f'{ms} ms' for ms in latencies)}, "
+        f"{len(points)} points x{args.latency_repeats}",
+        flush=True,
+    )
+    with ExitStack() as stack:
+        emulators = {
+            ms: stack.enter_context(EmulatorProcess(latency_ms=ms or None)) for ms in latencies
+        }
+        grid = latency.LatencyGrid(Workspace(root / "latency"), emulators)
+        grid.run(points, args.latency_repeats)
+        return grid.samples
+
+
 def main() -> None:
     args = _arguments()
     started = time.monotonic()
@@ -90,12 +120,14 @@ def main() -> None:
     load = _load(args)
     root = Path(tempfile.mkdtemp(prefix="contextsms-bench-"))
     try:
-        life = _lifecycle(args, root)
+        life = Lifecycle.skipped() if args.latency_only else _lifecycle(args, root)
+        far = _latency(args, root)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
     info["load_average_end"] = machine.load_average()
     rows = Evaluation(life.samples, args.n, life.footprints, load).evaluate()
+    rows += latency.evaluate(far) if far else []
     print()
     print(report.text_table(rows))
     print()
@@ -108,6 +140,8 @@ def main() -> None:
         "load_rate": args.load_rate,
         "quick": args.quick,
         "diagnostic_repeats": 0 if args.no_diagnostics else args.diagnostic_repeats,
+        "latency_repeats": 0 if args.no_latency else args.latency_repeats,
+        "latency_grid": [asdict(p) for p in latency.grid(args.quick)],
     }
     payload: dict[str, Any] = {
         "settings": settings,
@@ -117,8 +151,10 @@ def main() -> None:
         "footprint": {kind: asdict(fp) for kind, fp in life.footprints.items()},
         "load": [r.as_dict() for r in load],
         "samples": [asdict(s) for s in life.samples],
+        "latency_samples": [asdict(s) for s in far],
     }
-    out = RESULTS / ("quick.json" if args.quick else "latest.json")
+    name = "latency" if args.latency_only else "latest"
+    out = RESULTS / f"{'quick' if args.quick else name}.json"
     report.write_json(out, payload)
     if not args.quick and not args.no_doc:
         report.update_doc(rows, info, settings)

@@ -60,6 +60,13 @@ class Lifecycle:
         self.footprints: dict[str, Footprint] = {}  # by kind, at N
         self._prefixes = itertools.count()
 
+    @classmethod
+    def skipped(cls) -> Lifecycle:
+        """No CLI runs at all (``--latency-only``): empty samples and footprints."""
+        life = cls.__new__(cls)
+        life.samples, life.footprints = [], {}
+        return life
+
     def _config(self, kind: str, n: int) -> dict[str, str]:
         prefix = next(self._prefixes)
         if prefix > 999:

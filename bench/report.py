@@ -67,7 +67,8 @@ def machine_lines(machine: dict[str, Any], settings: dict[str, Any]) -> str:
         [
             f"- Run: {machine['date']}, `make bench` (N={settings['n']} and "
             f"{2 * settings['n']}, {settings['repeats']} floor/real pairs at N, "
-            f"{settings['scale_repeats']} at 2N)",
+            f"{settings['scale_repeats']} at 2N; far-away API grid x"
+            f"{settings.get('latency_repeats', 0)})",
             f"- Machine: {machine['cpus']} CPUs ({machine['cpu_model']}), "
             f"{machine['memory_gib']} GiB RAM, Linux {machine['kernel']}",
             f"- Software: Python {machine['python']}, Pulumi CLI {machine['pulumi_cli']}",
