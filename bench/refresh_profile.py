@@ -16,7 +16,7 @@ import sys
 from contextsms_emulator import DEMO_CSP_ID, DEMO_PASSWORD, DEMO_USER
 from contextsms_emulator.process import EmulatorProcess
 from pulumi_contextsms.client import ConnectionSettings, ContextSmsClient, Platform
-from pulumi_contextsms.client.models import EnterpriseSpec, MappingSpec
+from pulumi_contextsms.client.specs import EnterpriseSpec, MappingSpec
 
 RUNS = 3
 

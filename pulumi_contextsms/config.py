@@ -18,16 +18,12 @@ import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .client.errors import ConfigurationError
-from .client.retry import DEFAULT_MAX_ATTEMPTS, DEFAULT_TOTAL_TIMEOUT, RetryPolicy
-from .client.settings import (
-    DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_READ_TIMEOUT,
-    ConnectionSettings,
-    Timeouts,
-)
+
+if TYPE_CHECKING:
+    from .client.settings import ConnectionSettings
 
 NAMESPACE = "contextsms"
 PROFILES_KEY = f"{NAMESPACE}:profiles"
@@ -216,6 +212,8 @@ class StackSettings:
         return value
 
     def _attempts(self, profile: str | None) -> int:
+        from .client.retry import DEFAULT_MAX_ATTEMPTS
+
         raw = self._lookup("max_attempts", profile)
         if raw is None:
             return DEFAULT_MAX_ATTEMPTS
@@ -271,6 +269,15 @@ class StackSettings:
         """The checked connection for `profile`; raises `SettingsError` naming the key to
         fix. Makes no network call. The stack-wide ``contextsms:maxParallel`` is checked
         here too, so that check() reports a bad value on every resource."""
+        # pydantic loads with the first connection, not with the program's resources
+        from .client.retry import DEFAULT_TOTAL_TIMEOUT, RetryPolicy
+        from .client.settings import (
+            DEFAULT_CONNECT_TIMEOUT,
+            DEFAULT_READ_TIMEOUT,
+            ConnectionSettings,
+            Timeouts,
+        )
+
         self.max_parallel()
         try:
             retry = RetryPolicy(

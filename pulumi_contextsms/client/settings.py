@@ -15,14 +15,17 @@ import functools
 import ipaddress
 from enum import StrEnum
 from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from .errors import ConfigurationError
+from .platforms import Environment, Platform
 from .retry import RetryPolicy
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
@@ -44,20 +47,6 @@ __all__ = [
 ]
 
 _lit = ConfigurationError.literal
-
-
-class Platform(StrEnum):
-    """Which ContextSMS API: the Webex Bot API (v1) or the Teams Platform API (v2)."""
-
-    WEBEX = "webex"
-    TEAMS = "teams"
-
-
-class Environment(StrEnum):
-    """Which documented environment's bases to use."""
-
-    DEVELOPMENT = "development"
-    PRODUCTION = "production"
 
 
 # The documented bases (api-docs/). The Webex auth service is documented once, for both
@@ -112,6 +101,8 @@ class Timeouts(BaseModel):
     pool: float = Field(default=DEFAULT_POOL_TIMEOUT, gt=0)
 
     def to_httpx(self) -> httpx.Timeout:
+        import httpx  # the HTTP stack loads with the client, not with the settings
+
         return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
 
 

@@ -181,7 +181,7 @@ def test_64_deletes_at_once_all_succeed_once(api):
 
 def test_64_threads_share_one_client_per_profile(api, monkeypatch):
     built: list[ContextSmsClient] = []
-    real = session.ContextSmsClient
+    real = session.new_client
 
     def counting(settings: ConnectionSettings) -> ContextSmsClient:
         time.sleep(0.01)  # a slow construction widens the race
@@ -189,7 +189,7 @@ def test_64_threads_share_one_client_per_profile(api, monkeypatch):
         built.append(client)
         return client
 
-    monkeypatch.setattr(session, "ContextSmsClient", counting)
+    monkeypatch.setattr(session, "new_client", counting)
     clients = at_once(THREADS, lambda _: session.client(None))
     assert len(built) == 1
     assert {id(c) for c in clients} == {id(built[0])}
