@@ -32,7 +32,7 @@ DEFAULT_MAX_PARALLEL = 32
 """Calls the provider process serves at once unless ``contextsms:maxParallel`` says
 otherwise (``--parallel`` bounds it too): the engine's own default on an 8-core machine."""
 MIN_MAX_PARALLEL = 4  # the SDK's pool already serves 4; fewer is `pulumi up --parallel`'s job
-MAX_MAX_PARALLEL = 100  # the client's connection pool (httpx's default max_connections)
+MAX_MAX_PARALLEL = 100  # client.settings.MAX_CONNECTIONS: a connection per call at once
 
 
 @dataclass(frozen=True)

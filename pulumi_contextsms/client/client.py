@@ -30,6 +30,7 @@ from .errors import APIError, InvalidInputError, NotFoundError
 from .models import Csp, CspConfig, Enterprise, NumberMapping, PaymentStatus
 from .platforms import Platform
 from .request_loop import AttemptTrace, BeforeReplay, RequestLoop, RequestOptions
+from .settings import MAX_CONNECTIONS
 from .validation import validate_e164, validate_id
 
 if TYPE_CHECKING:  # specs arrive built; settings too
@@ -82,6 +83,9 @@ class ContextSmsClient:
         self._http = httpx.Client(
             transport=transport,
             timeout=settings.timeouts.to_httpx(),
+            limits=httpx.Limits(
+                max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS
+            ),
             follow_redirects=False,
         )
         self._loop = RequestLoop(

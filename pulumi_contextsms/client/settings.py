@@ -32,6 +32,7 @@ __all__ = [
     "DEFAULT_POOL_TIMEOUT",
     "DEFAULT_READ_TIMEOUT",
     "DEFAULT_WRITE_TIMEOUT",
+    "MAX_CONNECTIONS",
     "DOCUMENTED_API_BASES",
     "PRODUCTION_HOSTS",
     "TEAMS_PRODUCTION_API_BASE",
@@ -78,6 +79,12 @@ DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_READ_TIMEOUT = 30.0
 DEFAULT_WRITE_TIMEOUT = 30.0
 DEFAULT_POOL_TIMEOUT = 10.0
+MAX_CONNECTIONS = 100
+"""Connections a client opens at most, and keeps open when idle: as many as the calls
+it may run at once (the Pulumi layer lets at most this many run at once), so a burst
+of calls reuses every connection the last burst opened. httpx keeps only 20
+idle ones by default: against a far-away API each connection reopened costs a TCP and a
+TLS handshake on top of the call."""
 
 
 @functools.cache

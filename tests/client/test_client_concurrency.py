@@ -13,12 +13,18 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
 from client_fakes import FakeAPI, FakeClock, json_response
 
-from pulumi_contextsms.client import ContextSmsClient, MappingSpec, RetryPolicy
+from pulumi_contextsms.client import (
+    ConnectionSettings,
+    ContextSmsClient,
+    MappingSpec,
+    RetryPolicy,
+)
 
 THREADS = 64
 
@@ -154,3 +160,64 @@ def test_64_threads_retrying_at_once_share_the_backoff_safely(
     assert seen == {f"E{i}": 2 for i in range(THREADS)}
     assert len(clock.sleeps) == THREADS
     assert all(0 <= s <= 0.5 for s in clock.sleeps)  # full jitter of the first backoff
+
+
+class _CountingServer(ThreadingHTTPServer):
+    """HTTP/1.1 with keep-alive on loopback; counts the TCP connections it accepts."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.connections = 0
+        self._count_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._count_lock:
+            self.connections += 1
+        super().process_request(request, client_address)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep connections open between requests
+
+    def _answer(self, body: Any) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self) -> None:  # the login
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self._answer({"accessToken": "t", "refreshToken": "r"})
+
+    def do_GET(self) -> None:
+        time.sleep(0.05)  # the calls of a burst overlap
+        self._answer([])
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_a_second_burst_of_calls_reuses_every_connection_of_the_first():
+    """At the default contextsms:maxParallel (32), each burst of calls reuses the
+    connections the last one opened: against a far-away API a new connection costs a
+    TCP and a TLS handshake, one or two round trips on top of the call's."""
+    server = _CountingServer()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    settings = ConnectionSettings.resolve(
+        "webex", api_base=f"{base}/api/v1", username="ops@example.com", password="pw"
+    )
+    try:
+        with ContextSmsClient(settings) as client:
+            client.authenticate()
+            at_once(32, lambda _: client.list_mappings("E1"))
+            first = server.connections
+            at_once(32, lambda _: client.list_mappings("E1"))
+            assert server.connections == first, (first, server.connections)
+    finally:
+        server.shutdown()
+        server.server_close()

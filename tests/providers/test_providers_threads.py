@@ -229,3 +229,12 @@ def test_configure_widens_to_contextsms_max_parallel(monkeypatch, config, enviro
         monkeypatch.setenv(name, value)
     NumberMappingProvider().configure(ConfigureRequest(Config(config, "project")))
     assert asked == [limit]
+
+
+def test_the_bound_never_exceeds_the_connections_a_client_keeps():
+    from pulumi_contextsms import config
+    from pulumi_contextsms.client.settings import MAX_CONNECTIONS
+
+    assert config.MAX_MAX_PARALLEL == MAX_CONNECTIONS
+    assert config.MIN_MAX_PARALLEL == provider_threads.SDK_POOL_SIZE
+    assert config.MIN_MAX_PARALLEL <= config.DEFAULT_MAX_PARALLEL <= config.MAX_MAX_PARALLEL
