@@ -24,9 +24,9 @@ from contextsms_emulator.process import EmulatorProcess
 
 from . import latency, machine, report
 from .cli import Workspace, cli_version
-from .lifecycle import PLAN_CHECKS, TIMED, Lifecycle
+from .lifecycle import PLAN_CHECKS, SMALL_STEPS, TIMED, Lifecycle
 from .loadgen import CLIENTS, LoadResult, run_load
-from .targets import NO_CHECKPOINTS, Evaluation
+from .targets import NO_CHECKPOINTS, SMALL_N, Evaluation
 
 RESULTS = Path(__file__).with_name("results")
 
@@ -38,6 +38,9 @@ def _arguments() -> argparse.Namespace:
     p.add_argument("--n", type=int, help="mappings at the base size (default 500; quick 50)")
     p.add_argument("--repeats", type=int, help="floor/real pairs at N (default 3; quick 1)")
     p.add_argument("--scale-repeats", type=int, default=1, help="pairs at 2N (default 1)")
+    p.add_argument(
+        "--small-repeats", type=int, help=f"pairs of the N={SMALL_N} plan checks (5; quick 2)"
+    )
     p.add_argument("--load-seconds", type=float, help="per load phase (default 10; quick 3)")
     p.add_argument("--load-rate", type=float, default=1100.0, help="paced offered req/s")
     p.add_argument("--no-load", action="store_true", help="skip the emulator load test")
@@ -58,6 +61,7 @@ def _arguments() -> argparse.Namespace:
     args.load_seconds = args.load_seconds or (3.0 if args.quick else 10.0)
     args.diagnostic_repeats = args.diagnostic_repeats or (1 if args.quick else 2)
     args.latency_repeats = args.latency_repeats or (1 if args.quick else 2)
+    args.small_repeats = args.small_repeats or (2 if args.quick else 5)
     if args.latency_only:
         args.no_load = args.no_doc = True
     return args
@@ -83,6 +87,8 @@ def _lifecycle(args: argparse.Namespace, root: Path) -> Lifecycle:
             first_repeat_steps=PLAN_CHECKS,
             measure_footprint=True,
         )
+        print(f"CLI runs: N={SMALL_N}, plans and no-op up x{args.small_repeats}", flush=True)
+        life.run_block("small", SMALL_N, args.small_repeats, steps=SMALL_STEPS)
         print(f"CLI runs: N={2 * n} x{args.scale_repeats}", flush=True)
         life.run_block("scale", 2 * n, args.scale_repeats)
         if not args.no_diagnostics:
@@ -136,6 +142,7 @@ def main() -> None:
         "n": args.n,
         "repeats": args.repeats,
         "scale_repeats": args.scale_repeats,
+        "small_repeats": args.small_repeats,
         "load_seconds": args.load_seconds,
         "load_rate": args.load_rate,
         "quick": args.quick,

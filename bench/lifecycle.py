@@ -33,6 +33,8 @@ STEPS: dict[str, Callable[[PulumiStack], Run]] = {
 }
 TIMED = ("up", "refresh", "destroy")
 PLAN_CHECKS = ("plan", "noop-preview", "noop-up")
+# A small stack's plans, in every repeat: what a preview on each pull request costs.
+SMALL_STEPS = ("plan", "up", "noop-preview", "noop-up", "destroy")
 
 
 @dataclass(frozen=True)
