@@ -71,7 +71,7 @@ def test_the_quick_grid_is_one_size_and_one_latency_and_the_full_grid_the_issue_
 
 
 def _sample(latency_ms: int, step: str, seconds: float, requests: RequestCounts) -> LatencySample:
-    return LatencySample("webex", 100, 32, latency_ms, 0, step, seconds, 1, requests, 0)
+    return LatencySample("webex", 100, 32, None, latency_ms, 0, step, seconds, 1, requests, 0)
 
 
 def test_a_ratio_is_the_extra_time_over_the_floor_and_a_wrong_request_count_is_a_miss():
@@ -81,3 +81,15 @@ def test_a_ratio_is_the_extra_time_over_the_floor_and_a_wrong_request_count_is_a
     assert first.measured.startswith("1.30x (+2.34 s; floor 6 round trips = 1.8 s")
     assert first.status == "PASS"
     assert requests.status == "MISS" and "1/2 runs" in requests.measured
+
+
+def test_a_point_with_its_own_bound_is_context_against_the_default_floor():
+    up = counts(1, 0, 101, 0)
+    ceiling = [
+        LatencySample("webex", 100, 32, 4, 0, 0, "up", 10.0, 1, up, 0),
+        LatencySample("webex", 100, 32, 4, 300, 0, "up", 17.2, 1, up, 4),
+    ]
+    row, _ = evaluate(ceiling)
+    assert row.status == "INFO"
+    assert row.metric == "up, 300 ms, N=100, --parallel 32, maxParallel 4"
+    assert row.measured.startswith("4.00x of the default's floor of 6 round trips (+7.20 s")
