@@ -102,11 +102,11 @@ def _lifecycle(args: argparse.Namespace, root: Path) -> Lifecycle:
 def _latency(args: argparse.Namespace, root: Path) -> list[latency.LatencySample]:
     if args.no_latency:
         return []
-    points = latency.grid(args.quick)
+    points = latency.grid(args.quick, args.latency_repeats)
     latencies = sorted({0, *(ms for p in points for ms in p.latencies_ms)})
     print(
         f"CLI runs: far-away API, emulators at {', '.join(f'{ms} ms' for ms in latencies)}, "
-        f"{len(points)} points x{args.latency_repeats}",
+        f"{len(points)} points x{args.latency_repeats} (x{2 * args.latency_repeats} at N=100)",
         flush=True,
     )
     with ExitStack() as stack:
@@ -114,7 +114,7 @@ def _latency(args: argparse.Namespace, root: Path) -> list[latency.LatencySample
             ms: stack.enter_context(EmulatorProcess(latency_ms=ms or None)) for ms in latencies
         }
         grid = latency.LatencyGrid(Workspace(root / "latency"), emulators)
-        grid.run(points, args.latency_repeats)
+        grid.run(points)
         return grid.samples
 
 
@@ -148,7 +148,7 @@ def main() -> None:
         "quick": args.quick,
         "diagnostic_repeats": 0 if args.no_diagnostics else args.diagnostic_repeats,
         "latency_repeats": 0 if args.no_latency else args.latency_repeats,
-        "latency_grid": [asdict(p) for p in latency.grid(args.quick)],
+        "latency_grid": [asdict(p) for p in latency.grid(args.quick, args.latency_repeats)],
     }
     payload: dict[str, Any] = {
         "settings": settings,

@@ -40,6 +40,8 @@ TEAMS_POINT = ("teams", 100, 32, 300)  # platform, N, --parallel, latency: full 
 # (contextsms:maxParallel 4 leaves the pool as the SDK made it).
 SDK_CEILING_POINT = ("webex", 100, 32, 300, 4)
 STEPS = ("up", "refresh", "destroy")
+REFRESH_RUNS = 3  # refreshes per stack and repeat: the cheapest command has the least signal
+SMALL_N = 100  # points this small run twice as many repeats: their floors are short
 UP_DESTROY_MAX = 1.30
 REFRESH_MAX = 1.10
 REFRESH_ROUND_TRIPS = 3
@@ -92,6 +94,7 @@ class Point:
     parallel: int
     latencies_ms: tuple[int, ...]
     max_parallel: int | None = None  # contextsms:maxParallel, when not the default
+    repeats: int = 1
 
     def label(self, latency_ms: int) -> str:
         platform = "" if self.platform == "webex" else f"{self.platform}, "
@@ -111,6 +114,7 @@ class LatencySample:
     max_parallel: int | None
     latency_ms: int
     repeat: int
+    attempt: int  # the refreshes of one repeat: 0, 1, 2
     step: str
     seconds: float
     provider_processes: int
@@ -118,18 +122,24 @@ class LatencySample:
     peak_in_flight: int  # the most calls that started within one latency of each other
 
 
-def grid(quick: bool) -> list[Point]:
+def grid(quick: bool, repeats: int = 1) -> list[Point]:
+    """The points: `repeats` each, twice that for the N=100 points (their floors are a
+    few round trips, so machine noise weighs more)."""
     latencies = QUICK_LATENCIES_MS if quick else LATENCIES_MS
+
+    def times(n: int) -> int:
+        return 2 * repeats if n <= SMALL_N else repeats
+
     points = [
-        Point("webex", n, parallel, latencies)
+        Point("webex", n, parallel, latencies, repeats=times(n))
         for n in (QUICK_SIZES if quick else SIZES)
         for parallel in PARALLELS
     ]
     if not quick:
         platform, n, parallel, latency = TEAMS_POINT
-        points.append(Point(platform, n, parallel, (latency,)))
+        points.append(Point(platform, n, parallel, (latency,), repeats=times(n)))
         platform, n, parallel, latency, bound = SDK_CEILING_POINT
-        points.append(Point(platform, n, parallel, (latency,), bound))
+        points.append(Point(platform, n, parallel, (latency,), bound, repeats=repeats))
     return points
 
 
@@ -179,11 +189,9 @@ class LatencyGrid:
         name = f"lat-{point.platform}-{point.n}-p{point.parallel}{bound}-{latency_ms}ms-r{repeat}"
         return self.workspace.stack(name, config, {"contextsms:password": DEMO_PASSWORD})
 
-    def run(
-        self, points: Sequence[Point], repeats: int, progress: Callable[[str], None] = print
-    ) -> None:
-        for repeat in range(repeats):
-            for point in points:
+    def run(self, points: Sequence[Point], progress: Callable[[str], None] = print) -> None:
+        for repeat in range(max((p.repeats for p in points), default=0)):
+            for point in (p for p in points if repeat < p.repeats):
                 prefix = next(self._prefixes)
                 if prefix > 999:
                     raise RuntimeError("phone prefixes exhausted: fewer repeats")
@@ -191,17 +199,25 @@ class LatencyGrid:
                 order = latencies if repeat % 2 == 0 else latencies[::-1]
                 stacks = {lat: self._stack(point, lat, repeat, prefix) for lat in order}
                 for step in STEPS:
-                    for latency_ms in order:
-                        sample = self._step(point, latency_ms, repeat, step, stacks[latency_ms])
-                        self.samples.append(sample)
-                        progress(
-                            f"  latency {point.label(latency_ms):<32} r{repeat} {step:<8}"
-                            f" {sample.seconds:6.2f} s  [{sample.requests.describe()}]"
-                            f"{f'  {sample.peak_in_flight} in flight' if latency_ms else ''}"
-                        )
+                    for attempt in range(REFRESH_RUNS if step == "refresh" else 1):
+                        for latency_ms in order if attempt % 2 == 0 else order[::-1]:
+                            stack = stacks[latency_ms]
+                            sample = self._step(point, latency_ms, repeat, attempt, step, stack)
+                            self.samples.append(sample)
+                            progress(
+                                f"  latency {point.label(latency_ms):<32} r{repeat} {step:<8}"
+                                f" {sample.seconds:6.2f} s  [{sample.requests.describe()}]"
+                                f"{f'  {sample.peak_in_flight} in flight' if latency_ms else ''}"
+                            )
 
     def _step(
-        self, point: Point, latency_ms: int, repeat: int, step: str, stack: PulumiStack
+        self,
+        point: Point,
+        latency_ms: int,
+        repeat: int,
+        attempt: int,
+        step: str,
+        stack: PulumiStack,
     ) -> LatencySample:
         emulator = self.emulators[latency_ms]
         emulator.clear_requests()
@@ -214,6 +230,7 @@ class LatencyGrid:
             point.max_parallel,
             latency_ms,
             repeat,
+            attempt,
             step,
             run.seconds,
             run.provider_processes,
@@ -222,7 +239,7 @@ class LatencyGrid:
         )
 
 
-SECTION = "Far-away API: (time - same run at 0 ms) / round-trip floor, median of repeats"
+SECTION = "Far-away API: (time - same run at 0 ms) / round-trip floor, median of pairs"
 
 
 def _point(s: LatencySample) -> Point:
@@ -233,7 +250,7 @@ def evaluate(samples: Sequence[LatencySample]) -> list[Row]:
     """One row per point, command and latency; one row for the requests of every run.
     A point with its own ``contextsms:maxParallel`` is context (INFO), not a target."""
     rows: list[Row] = []
-    base = {(_point(s).key, s.repeat, s.step): s for s in samples if s.latency_ms == 0}
+    base = {(_point(s).key, s.repeat, s.attempt, s.step): s for s in samples if s.latency_ms == 0}
     points = sorted(
         {_point(s).key for s in samples},
         key=lambda k: (k[3] is not None, k[0] != "webex", k[1], k[2]),
@@ -247,7 +264,7 @@ def evaluate(samples: Sequence[LatencySample]) -> list[Row]:
                 deltas = [
                     s.seconds - zero.seconds
                     for s in runs
-                    if (zero := base.get((key, s.repeat, step))) is not None
+                    if (zero := base.get((key, s.repeat, s.attempt, step))) is not None
                 ]
                 if not deltas:
                     continue

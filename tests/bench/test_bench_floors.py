@@ -71,7 +71,7 @@ def test_the_quick_grid_is_one_size_and_one_latency_and_the_full_grid_the_issue_
 
 
 def _sample(latency_ms: int, step: str, seconds: float, requests: RequestCounts) -> LatencySample:
-    return LatencySample("webex", 100, 32, None, latency_ms, 0, step, seconds, 1, requests, 0)
+    return LatencySample("webex", 100, 32, None, latency_ms, 0, 0, step, seconds, 1, requests, 0)
 
 
 def test_a_ratio_is_the_extra_time_over_the_floor_and_a_wrong_request_count_is_a_miss():
@@ -86,8 +86,8 @@ def test_a_ratio_is_the_extra_time_over_the_floor_and_a_wrong_request_count_is_a
 def test_a_point_with_its_own_bound_is_context_against_the_default_floor():
     up = counts(1, 0, 101, 0)
     ceiling = [
-        LatencySample("webex", 100, 32, 4, 0, 0, "up", 10.0, 1, up, 0),
-        LatencySample("webex", 100, 32, 4, 300, 0, "up", 17.2, 1, up, 4),
+        LatencySample("webex", 100, 32, 4, 0, 0, 0, "up", 10.0, 1, up, 0),
+        LatencySample("webex", 100, 32, 4, 300, 0, 0, "up", 17.2, 1, up, 4),
     ]
     row, _ = evaluate(ceiling)
     assert row.status == "INFO"
