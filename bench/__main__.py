@@ -23,7 +23,7 @@ from typing import Any
 from contextsms_emulator.process import EmulatorProcess
 
 from . import latency, machine, report
-from .cli import Workspace, cli_version
+from .cli import Workspace, cli_version, ensure_bytecode
 from .lifecycle import PLAN_CHECKS, SMALL_STEPS, TIMED, Lifecycle
 from .loadgen import CLIENTS, LoadResult, run_load
 from .targets import NO_CHECKPOINTS, SMALL_N, Evaluation
@@ -121,6 +121,7 @@ def _latency(args: argparse.Namespace, root: Path) -> list[latency.LatencySample
 def main() -> None:
     args = _arguments()
     started = time.monotonic()
+    ensure_bytecode()
     info = machine.describe(cli_version())
     print(f"machine: {info['cpus']} CPUs, {info['cpu_model']}, load {info['load_average_start']}")
     load = _load(args)

@@ -17,6 +17,7 @@ import pytest
 
 import pulumi_contextsms
 from bench import startup
+from bench.cli import ensure_bytecode
 from pulumi_contextsms.client.specs import CspSpec
 from pulumi_contextsms.providers import csp
 
@@ -80,6 +81,12 @@ NEVER = {
         "pulumi_contextsms.functions",
     },
 }
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _compiled() -> None:
+    """As an installed wheel is (pip compiles it); this checkout may not be."""
+    ensure_bytecode()
 
 
 @pytest.fixture(scope="module")
