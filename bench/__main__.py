@@ -50,9 +50,14 @@ def _arguments() -> argparse.Namespace:
     p.add_argument(
         "--latency-only",
         action="store_true",
-        help="only the far-away API grid (bench/results/latency.json; the doc is left alone)",
+        help="only the far-away API grid (bench/results/latency.json and its doc block)",
     )
     p.add_argument("--latency-repeats", type=int, help="repeats of the latency grid (2; quick 1)")
+    p.add_argument(
+        "--latency-checkpoints",
+        action="store_true",
+        help="run the latency grid with the engine's per-step state writes (off by default)",
+    )
     p.add_argument("--no-doc", action="store_true", help="do not update docs/performance.md")
     p.add_argument("--keep", action="store_true", help="keep the stacks' work directory")
     args = p.parse_args()
@@ -63,7 +68,7 @@ def _arguments() -> argparse.Namespace:
     args.latency_repeats = args.latency_repeats or (1 if args.quick else 2)
     args.small_repeats = args.small_repeats or (2 if args.quick else 5)
     if args.latency_only:
-        args.no_load = args.no_doc = True
+        args.no_load = True
     return args
 
 
@@ -113,7 +118,8 @@ def _latency(args: argparse.Namespace, root: Path) -> list[latency.LatencySample
         emulators = {
             ms: stack.enter_context(EmulatorProcess(latency_ms=ms or None)) for ms in latencies
         }
-        grid = latency.LatencyGrid(Workspace(root / "latency"), emulators)
+        env = {} if args.latency_checkpoints else latency.ENGINE_ENV
+        grid = latency.LatencyGrid(Workspace(root / "latency"), emulators, env)
         grid.run(points)
         return grid.samples
 
@@ -150,6 +156,8 @@ def main() -> None:
         "diagnostic_repeats": 0 if args.no_diagnostics else args.diagnostic_repeats,
         "latency_repeats": 0 if args.no_latency else args.latency_repeats,
         "latency_grid": [asdict(p) for p in latency.grid(args.quick, args.latency_repeats)],
+        "latency_env": {} if args.latency_checkpoints else latency.ENGINE_ENV,
+        "command": "scripts/bench.sh --latency-only" if args.latency_only else "make bench",
     }
     payload: dict[str, Any] = {
         "settings": settings,
@@ -165,7 +173,9 @@ def main() -> None:
     out = RESULTS / f"{'quick' if args.quick else name}.json"
     report.write_json(out, payload)
     if not args.quick and not args.no_doc:
-        report.update_doc(rows, info, settings)
+        report.update_doc(
+            rows, info, settings, latency_section=latency.SECTION, main=not args.latency_only
+        )
     minutes = (time.monotonic() - started) / 60
     print(f"results: {out.relative_to(RESULTS.parent.parent)} (benchmark took {minutes:.0f} min)")
 
