@@ -39,6 +39,8 @@ TEAMS_POINT = ("teams", 100, 32, 300)  # platform, N, --parallel, latency: full 
 # For context, full runs only: the same up with the SDK's own four threads
 # (contextsms:maxParallel 4 leaves the pool as the SDK made it).
 SDK_CEILING_POINT = ("webex", 100, 32, 300, 4)
+# For context, full runs only: points with the engine's checkpoints on, as users run it.
+CHECKPOINT_POINTS = (("webex", 100, 32, 300), ("webex", 500, 32, 300))
 STEPS = ("up", "refresh", "destroy")
 # The engine's per-step state writes are off for the grid (`--latency-checkpoints` keeps
 # them): at N=500 each is a write of the whole state, they take most of a 0 ms up (35 s
@@ -101,15 +103,22 @@ class Point:
     latencies_ms: tuple[int, ...]
     max_parallel: int | None = None  # contextsms:maxParallel, when not the default
     repeats: int = 1
+    checkpoints: bool = False  # the engine's per-step state writes, as users run it
 
     def label(self, latency_ms: int) -> str:
         platform = "" if self.platform == "webex" else f"{self.platform}, "
         bound = "" if self.max_parallel is None else f", maxParallel {self.max_parallel}"
-        return f"{platform}{latency_ms} ms, N={self.n}, --parallel {self.parallel}{bound}"
+        saves = ", with checkpoints" if self.checkpoints else ""
+        return f"{platform}{latency_ms} ms, N={self.n}, --parallel {self.parallel}{bound}{saves}"
 
     @property
-    def key(self) -> tuple[str, int, int, int | None]:
-        return (self.platform, self.n, self.parallel, self.max_parallel)
+    def key(self) -> tuple[str, int, int, int | None, bool]:
+        return (self.platform, self.n, self.parallel, self.max_parallel, self.checkpoints)
+
+    @property
+    def context(self) -> bool:
+        """Reported for comparison, not held to a target."""
+        return self.max_parallel is not None or self.checkpoints
 
 
 @dataclass(frozen=True)
@@ -126,6 +135,7 @@ class LatencySample:
     provider_processes: int
     requests: RequestCounts
     peak_in_flight: int  # the most calls that started within one latency of each other
+    checkpoints: bool = False
 
 
 def grid(quick: bool, repeats: int = 1) -> list[Point]:
@@ -146,6 +156,8 @@ def grid(quick: bool, repeats: int = 1) -> list[Point]:
         points.append(Point(platform, n, parallel, (latency,), repeats=times(n)))
         platform, n, parallel, latency, bound = SDK_CEILING_POINT
         points.append(Point(platform, n, parallel, (latency,), bound, repeats=repeats))
+        for platform, n, parallel, latency in CHECKPOINT_POINTS:
+            points.append(Point(platform, n, parallel, (latency,), repeats=1, checkpoints=True))
     return points
 
 
@@ -198,9 +210,14 @@ class LatencyGrid:
         if point.max_parallel is not None:
             config["contextsms:maxParallel"] = str(point.max_parallel)
         bound = "" if point.max_parallel is None else f"-b{point.max_parallel}"
-        name = f"lat-{point.platform}-{point.n}-p{point.parallel}{bound}-{latency_ms}ms-r{repeat}"
+        saves = "-ckpt" if point.checkpoints else ""
+        name = (
+            f"lat-{point.platform}-{point.n}-p{point.parallel}{bound}{saves}"
+            f"-{latency_ms}ms-r{repeat}"
+        )
         secrets = {"contextsms:password": DEMO_PASSWORD}
-        return self.workspace.stack(name, config, secrets, self.env)
+        env = {k: v for k, v in self.env.items() if k not in ENGINE_ENV or not point.checkpoints}
+        return self.workspace.stack(name, config, secrets, env)
 
     def run(self, points: Sequence[Point], progress: Callable[[str], None] = print) -> None:
         for repeat in range(max((p.repeats for p in points), default=0)):
@@ -249,6 +266,7 @@ class LatencyGrid:
             run.provider_processes,
             RequestCounts.of(log),
             peak_in_flight(log, latency_ms),
+            point.checkpoints,
         )
 
 
@@ -256,20 +274,22 @@ SECTION = "Far-away API: (time - same run at 0 ms) / round-trip floor, median of
 
 
 def _point(s: LatencySample) -> Point:
-    return Point(s.platform, s.n, s.parallel, (), s.max_parallel)
+    return Point(s.platform, s.n, s.parallel, (), s.max_parallel, checkpoints=s.checkpoints)
 
 
 def evaluate(samples: Sequence[LatencySample]) -> list[Row]:
     """One row per point, command and latency; one row for the requests of every run.
-    A point with its own ``contextsms:maxParallel`` is context (INFO), not a target."""
+    A point with its own ``contextsms:maxParallel`` or with the engine's checkpoints is
+    context (INFO), not a target."""
     rows: list[Row] = []
     base = {(_point(s).key, s.repeat, s.attempt, s.step): s for s in samples if s.latency_ms == 0}
     points = sorted(
         {_point(s).key for s in samples},
-        key=lambda k: (k[3] is not None, k[0] != "webex", k[1], k[2]),
+        key=lambda k: (k[3] is not None or k[4], k[0] != "webex", k[1], k[2]),
     )
     for key in points:
-        platform, n, parallel, max_parallel = key
+        platform, n, parallel, max_parallel, checkpoints = key
+        point = Point(platform, n, parallel, (), max_parallel, checkpoints=checkpoints)
         mine = [s for s in samples if _point(s).key == key]
         for step in STEPS:
             for latency_ms in sorted({s.latency_ms for s in mine} - {0}):
@@ -288,7 +308,7 @@ def evaluate(samples: Sequence[LatencySample]) -> list[Row]:
                 ratio = delta / floor
                 limit = REFRESH_MAX if step == "refresh" else UP_DESTROY_MAX
                 peak = max(s.peak_in_flight for s in runs)
-                label = Point(platform, n, parallel, (), max_parallel).label(latency_ms)
+                label = point.label(latency_ms)
                 measured = (
                     f"{ratio:.2f}x (+{delta:.2f} s; floor {waves} round trips = {floor:.1f} s;"
                     f" {peak} in flight)"
@@ -302,6 +322,9 @@ def evaluate(samples: Sequence[LatencySample]) -> list[Row]:
                         f"{ratio:.2f}x of the default's floor of {waves} round trips"
                         f" (+{delta:.2f} s; {peak} in flight)"
                     )
+                    rows.append(Row(SECTION, f"{step}, {label}", measured, "reported", "INFO"))
+                    continue
+                if point.context:
                     rows.append(Row(SECTION, f"{step}, {label}", measured, "reported", "INFO"))
                     continue
                 target = (

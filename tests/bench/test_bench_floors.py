@@ -93,3 +93,21 @@ def test_a_point_with_its_own_bound_is_context_against_the_default_floor():
     assert row.status == "INFO"
     assert row.metric == "up, 300 ms, N=100, --parallel 32, maxParallel 4"
     assert row.measured.startswith("4.00x of the default's floor of 6 round trips (+7.20 s")
+
+
+def test_a_point_with_the_engines_checkpoints_is_context_not_a_target():
+    up = counts(1, 0, 101, 0)
+    saved = [
+        LatencySample("webex", 100, 32, None, 0, 0, 0, "up", 10.0, 1, up, 0, True),
+        LatencySample("webex", 100, 32, None, 300, 0, 0, "up", 14.5, 1, up, 20, True),
+    ]
+    row, _ = evaluate(saved)
+    assert row.status == "INFO"
+    assert row.metric == "up, 300 ms, N=100, --parallel 32, with checkpoints"
+    assert row.measured.startswith("2.50x (+4.50 s; floor 6 round trips = 1.8 s")
+
+
+def test_the_full_grid_reports_points_with_checkpoints_as_users_run_it():
+    saved = {(p.n, p.parallel, p.latencies_ms) for p in grid(quick=False) if p.checkpoints}
+    assert saved == {(100, 32, (300,)), (500, 32, (300,))}
+    assert not any(p.checkpoints for p in grid(quick=True))
