@@ -54,3 +54,38 @@ class RequestCounts:
         if self.other:
             parts.append(f"{self.other} other")
         return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The requests one command of the benchmark program must cost, by design (1
+    enterprise + `n` mappings, one provider process, Idempotency-Key not trusted)."""
+
+    logins: int
+    reads: int
+    writes: int
+    deletes: int
+
+    def matches(self, counts: RequestCounts) -> bool:
+        return (
+            counts.logins == self.logins
+            and counts.reads == self.reads
+            and counts.writes == self.writes
+            and counts.deletes == self.deletes
+            and counts.other == 0
+        )
+
+
+def expected(step: str, n: int, platform: str = "webex") -> Expected:
+    """`up` of a new stack: a login, then the enterprise create (on Teams first a listing
+    of the CSP's enterprises: the snapshot a lost create is reconciled against), then the
+    N mapping creates (no listing first: nobody else knew the new enterprise's id);
+    `refresh`: a login, the enterprise, one listing of its mappings; `destroy`: a login and
+    N+1 deletes."""
+    if step == "up":
+        return Expected(logins=1, reads=1 if platform == "teams" else 0, writes=n + 1, deletes=0)
+    if step == "refresh":
+        return Expected(logins=1, reads=2, writes=0, deletes=0)
+    if step == "destroy":
+        return Expected(logins=1, reads=0, writes=n + 1, deletes=n + 1)
+    raise ValueError(f"no request model for {step!r}")

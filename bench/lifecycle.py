@@ -33,6 +33,8 @@ STEPS: dict[str, Callable[[PulumiStack], Run]] = {
 }
 TIMED = ("up", "refresh", "destroy")
 PLAN_CHECKS = ("plan", "noop-preview", "noop-up")
+# A small stack's plans, in every repeat: what a preview on each pull request costs.
+SMALL_STEPS = ("plan", "up", "noop-preview", "noop-up", "destroy")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,13 @@ class Lifecycle:
         self.samples: list[Sample] = []
         self.footprints: dict[str, Footprint] = {}  # by kind, at N
         self._prefixes = itertools.count()
+
+    @classmethod
+    def skipped(cls) -> Lifecycle:
+        """No CLI runs at all (``--latency-only``): empty samples and footprints."""
+        life = cls.__new__(cls)
+        life.samples, life.footprints = [], {}
+        return life
 
     def _config(self, kind: str, n: int) -> dict[str, str]:
         prefix = next(self._prefixes)

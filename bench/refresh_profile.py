@@ -16,7 +16,7 @@ import sys
 from contextsms_emulator import DEMO_CSP_ID, DEMO_PASSWORD, DEMO_USER
 from contextsms_emulator.process import EmulatorProcess
 from pulumi_contextsms.client import ConnectionSettings, ContextSmsClient, Platform
-from pulumi_contextsms.client.models import EnterpriseSpec, MappingSpec
+from pulumi_contextsms.client.specs import EnterpriseSpec, MappingSpec
 
 RUNS = 3
 
@@ -91,6 +91,9 @@ def main() -> None:
                 "messaging_app_id": "bot-0",
                 "messaging_app_type": "Webex",
                 "platform": "webex",
+                # what every record carries in its state since the ownership work
+                "connection": {"api_base": emulator.webex_api_base, "platform": "webex"},
+                "owner": "organization/contextsms-bench/real/NumberMapping/m0",
             },
         }
         for _ in range(RUNS):

@@ -67,24 +67,76 @@ def machine_lines(machine: dict[str, Any], settings: dict[str, Any]) -> str:
         [
             f"- Run: {machine['date']}, `make bench` (N={settings['n']} and "
             f"{2 * settings['n']}, {settings['repeats']} floor/real pairs at N, "
-            f"{settings['scale_repeats']} at 2N)",
-            f"- Machine: {machine['cpus']} CPUs ({machine['cpu_model']}), "
-            f"{machine['memory_gib']} GiB RAM, Linux {machine['kernel']}",
-            f"- Software: Python {machine['python']}, Pulumi CLI {machine['pulumi_cli']}",
-            f"- Load average (1/5/15 min) at start: {machine['load_average_start']}; "
-            f"at end: {machine['load_average_end']}",
+            f"{settings['scale_repeats']} at 2N, {settings.get('small_repeats', 0)} at "
+            f"N=10)",
+            *_machine_tail(machine),
         ]
     )
 
 
-def update_doc(rows: Sequence[Row], machine: dict[str, Any], settings: dict[str, Any]) -> None:
-    """Replace the block between the markers in docs/performance.md (append it if the
-    markers are missing)."""
-    block = f"{BEGIN}\n{machine_lines(machine, settings)}\n\n{markdown_table(rows)}\n{END}"
+def latency_lines(machine: dict[str, Any], settings: dict[str, Any]) -> str:
+    grid = settings.get("latency_grid", [])
+    runs = ", ".join(
+        f"{p['platform']} N={p['n']} --parallel {p['parallel']}"
+        f"{'' if p.get('max_parallel') is None else ' maxParallel ' + str(p['max_parallel'])}"
+        f" x{p['repeats']}"
+        for p in grid
+    )
+    env = settings.get("latency_env") or {}
+    return "\n".join(
+        [
+            f"- Run: {machine['date']}, `{settings.get('command', 'make bench')}`: {runs}"
+            f"{'; ' + ', '.join(f'{k}={v}' for k, v in env.items()) if env else ''}",
+            *_machine_tail(machine),
+        ]
+    )
+
+
+def _machine_tail(machine: dict[str, Any]) -> list[str]:
+    return [
+        f"- Machine: {machine['cpus']} CPUs ({machine['cpu_model']}), "
+        f"{machine['memory_gib']} GiB RAM, Linux {machine['kernel']}",
+        f"- Software: Python {machine['python']}, Pulumi CLI {machine['pulumi_cli']}",
+        f"- Load average (1/5/15 min) at start: {machine['load_average_start']}; "
+        f"at end: {machine['load_average_end']}",
+    ]
+
+
+LATENCY_BEGIN = (
+    "<!-- bench:latency:begin (written by `make bench` and `scripts/bench.sh --latency-only`;"
+    " edit outside these markers) -->"
+)
+LATENCY_END = "<!-- bench:latency:end -->"
+
+
+def _replace_block(text: str, begin: str, end: str, block: str) -> str:
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        return head + block + rest.split(end, 1)[1]
+    return text.rstrip("\n") + "\n\n" + block + "\n"
+
+
+def update_doc(
+    rows: Sequence[Row],
+    machine: dict[str, Any],
+    settings: dict[str, Any],
+    *,
+    latency_section: str | None = None,
+    main: bool = True,
+) -> None:
+    """Replace the blocks between the markers in docs/performance.md (append them if the
+    markers are missing): the main table (unless `main` is False) and the far-away API
+    grid (the rows of `latency_section`), each with the run it came from."""
     text = DOC.read_text() if DOC.exists() else "# Performance\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    grid = [r for r in rows if r.section == latency_section]
+    rest = [r for r in rows if r.section != latency_section]
+    if main:
+        block = f"{BEGIN}\n{machine_lines(machine, settings)}\n\n{markdown_table(rest)}\n{END}"
+        text = _replace_block(text, BEGIN, END, block)
+    if grid:
+        block = (
+            f"{LATENCY_BEGIN}\n{latency_lines(machine, settings)}\n\n"
+            f"{markdown_table(grid)}\n{LATENCY_END}"
+        )
+        text = _replace_block(text, LATENCY_BEGIN, LATENCY_END, block)
     DOC.write_text(text)

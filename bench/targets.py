@@ -18,6 +18,8 @@ from .loadgen import LoadResult
 
 UP_FLOOR_MAX = 1.15
 REFRESH_FLOOR_MAX = 1.10
+SMALL_FLOOR_MAX = 1.15  # preview and a no-op up of a small stack
+SMALL_N = 10
 SCALING_MAX = 2.1
 TARGET_N = 500
 MIN_RPS = 1000.0
@@ -59,6 +61,7 @@ class Evaluation:
     def evaluate(self) -> list[Row]:
         self.requests()
         self.floor()
+        self.small()
         self.scale()
         self.emulator()
         self.footprint_rows()
@@ -154,6 +157,25 @@ class Evaluation:
             ratio = self.paired_ratio("main", step)
             if ratio is not None:
                 self._info(label, f"{ratio:.2f}x (one pair)")
+
+    def small(self) -> None:
+        runs = self._select(block="small", kind="real", step="plan")
+        if not runs:
+            return
+        self._section = (
+            f"Start-up: real / do-nothing provider, 1 enterprise + {SMALL_N} mappings, "
+            f"median of {len(runs)} pairs"
+        )
+        for step, label in (
+            ("plan", "preview (new stack)"),
+            ("noop-preview", "preview (no changes)"),
+            ("noop-up", "up (no changes)"),
+        ):
+            ratio = self.paired_ratio("small", step)
+            if ratio is not None:
+                self._target(
+                    label, f"{ratio:.2f}x", f"<= {SMALL_FLOOR_MAX:.2f}x", ratio <= SMALL_FLOOR_MAX
+                )
 
     def scale(self) -> None:
         self._section = f"Scaling: time at N={2 * self.n} / time at N={self.n}"

@@ -18,20 +18,21 @@ import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .client.errors import ConfigurationError
-from .client.retry import DEFAULT_MAX_ATTEMPTS, DEFAULT_TOTAL_TIMEOUT, RetryPolicy
-from .client.settings import (
-    DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_READ_TIMEOUT,
-    ConnectionSettings,
-    Timeouts,
-)
+
+if TYPE_CHECKING:
+    from .client.settings import ConnectionSettings
 
 NAMESPACE = "contextsms"
 PROFILES_KEY = f"{NAMESPACE}:profiles"
 MAX_ATTEMPTS_LIMIT = 100
+DEFAULT_MAX_PARALLEL = 32
+"""Calls the provider process serves at once unless ``contextsms:maxParallel`` says
+otherwise (``--parallel`` bounds it too): the engine's own default on an 8-core machine."""
+MIN_MAX_PARALLEL = 4  # the SDK's pool already serves 4; fewer is `pulumi up --parallel`'s job
+MAX_MAX_PARALLEL = 100  # client.settings.MAX_CONNECTIONS: a connection per call at once
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Key:
     name: str
     env: str
     secret: bool = False
+    per_profile: bool = True  # False: one value for the whole provider process
 
 
 # neutral setting name (the client's and the providers') -> its stack-config key
@@ -58,8 +60,10 @@ KEYS: dict[str, Key] = {
     "connect_timeout": Key("connectTimeout", "CONTEXTSMS_CONNECT_TIMEOUT"),
     "read_timeout": Key("readTimeout", "CONTEXTSMS_READ_TIMEOUT"),
     "allow_connection_change": Key("allowConnectionChange", "CONTEXTSMS_ALLOW_CONNECTION_CHANGE"),
+    "max_parallel": Key("maxParallel", "CONTEXTSMS_MAX_PARALLEL", per_profile=False),
 }
-_BY_KEY_NAME = {key.name: setting for setting, key in KEYS.items()}
+_BY_KEY_NAME = {key.name: setting for setting, key in KEYS.items() if key.per_profile}
+_STACK_WIDE = {key.name for key in KEYS.values() if not key.per_profile}
 _TRUE = frozenset({"true", "1", "yes"})
 _FALSE = frozenset({"false", "0", "no"})
 
@@ -128,6 +132,13 @@ def _parse_profiles(raw: Any) -> dict[str, dict[str, str]]:
         )
     profiles: dict[str, dict[str, str]] = {}
     for name, values in raw.items():
+        stack_wide = sorted(set(values) & _STACK_WIDE)
+        if stack_wide:
+            raise SettingsError(
+                f"{PROFILES_KEY}.{name} sets {', '.join(stack_wide)}, which holds for the "
+                f"whole stack: set {', '.join(f'{NAMESPACE}:{k}' for k in stack_wide)} instead",
+                key=f"{PROFILES_KEY}.{name}",
+            )
         unknown = sorted(set(values) - set(_BY_KEY_NAME))
         if unknown:
             raise SettingsError(
@@ -178,7 +189,7 @@ class StackSettings:
         if self.profiles_error is not None:
             raise SettingsError(self.profiles_error, key=PROFILES_KEY)
         from_env = _text(self.environ.get(KEYS[setting].env))
-        if profile is None:
+        if profile is None or not KEYS[setting].per_profile:
             return self.values.get(setting) or from_env
         if profile not in self.profiles:
             known = ", ".join(sorted(self.profiles)) or "none are defined"
@@ -201,6 +212,8 @@ class StackSettings:
         return value
 
     def _attempts(self, profile: str | None) -> int:
+        from .client.retry import DEFAULT_MAX_ATTEMPTS
+
         raw = self._lookup("max_attempts", profile)
         if raw is None:
             return DEFAULT_MAX_ATTEMPTS
@@ -209,6 +222,31 @@ class StackSettings:
                 "max_attempts", profile, raw, f"a whole number from 1 to {MAX_ATTEMPTS_LIMIT}"
             )
         return int(raw)
+
+    def max_parallel(self) -> int:
+        """How many calls the provider process may serve at once
+        (``contextsms:maxParallel``); the engine's ``--parallel`` bounds it too."""
+        raw = self._lookup("max_parallel", None)
+        if raw is None:
+            return DEFAULT_MAX_PARALLEL
+        if not raw.isdigit() or not MIN_MAX_PARALLEL <= int(raw) <= MAX_MAX_PARALLEL:
+            raise self._invalid(
+                "max_parallel",
+                None,
+                raw,
+                f"a whole number from {MIN_MAX_PARALLEL} to {MAX_MAX_PARALLEL} (the provider "
+                f"serves {MIN_MAX_PARALLEL} calls at once anyway: for fewer, run "
+                "`pulumi up --parallel N`)",
+            )
+        return int(raw)
+
+    def max_parallel_or_default(self) -> int:
+        """`max_parallel`, or its default if the value is bad: configure() has no resource
+        to report it on, check() of every resource reports it."""
+        try:
+            return self.max_parallel()
+        except SettingsError:
+            return DEFAULT_MAX_PARALLEL
 
     @staticmethod
     def _invalid(setting: str, profile: str | None, raw: str, wanted: str) -> SettingsError:
@@ -229,7 +267,18 @@ class StackSettings:
 
     def connection(self, profile: str | None = None) -> ConnectionSettings:
         """The checked connection for `profile`; raises `SettingsError` naming the key to
-        fix. Makes no network call."""
+        fix. Makes no network call. The stack-wide ``contextsms:maxParallel`` is checked
+        here too, so that check() reports a bad value on every resource."""
+        # pydantic loads with the first connection, not with the program's resources
+        from .client.retry import DEFAULT_TOTAL_TIMEOUT, RetryPolicy
+        from .client.settings import (
+            DEFAULT_CONNECT_TIMEOUT,
+            DEFAULT_READ_TIMEOUT,
+            ConnectionSettings,
+            Timeouts,
+        )
+
+        self.max_parallel()
         try:
             retry = RetryPolicy(
                 max_attempts=self._attempts(profile),

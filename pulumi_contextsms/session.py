@@ -11,10 +11,14 @@ profile.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
-from .client import ConnectionSettings, ContextSmsClient
 from .client.errors import ConfigurationError
 from .config import StackSettings
+
+if TYPE_CHECKING:
+    from .client.client import ContextSmsClient
+    from .client.settings import ConnectionSettings
 
 _lock = threading.Lock()
 _settings: StackSettings | None = None
@@ -60,6 +64,14 @@ def connection(profile: str | None) -> ConnectionSettings:
     return existing
 
 
+def new_client(settings: ConnectionSettings) -> ContextSmsClient:
+    """Build an API client: the one place a process does (tests replace it). The client
+    module, and httpx with it, loads here: a process that only plans never loads them."""
+    from .client.client import ContextSmsClient
+
+    return ContextSmsClient(settings)
+
+
 def client(profile: str | None) -> ContextSmsClient:
     """The shared client for `profile`, built on first use."""
     with _lock:
@@ -70,5 +82,5 @@ def client(profile: str | None) -> ContextSmsClient:
     with _lock:
         existing = _clients.get(profile)
         if existing is None:
-            existing = _clients[profile] = ContextSmsClient(resolved)
+            existing = _clients[profile] = new_client(resolved)
         return existing

@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Callable, Collection
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 import httpx
 from pydantic import BaseModel
@@ -27,20 +27,15 @@ from . import reconcile, responses
 from .auth import TokenManager
 from .dialects import Call, Dialect, dialect_for
 from .errors import APIError, InvalidInputError, NotFoundError
-from .models import (
-    Csp,
-    CspConfig,
-    CspSpec,
-    Enterprise,
-    EnterpriseSpec,
-    MappingPatch,
-    MappingSpec,
-    NumberMapping,
-    PaymentStatus,
-)
+from .models import Csp, CspConfig, Enterprise, NumberMapping, PaymentStatus
+from .platforms import Platform
 from .request_loop import AttemptTrace, BeforeReplay, RequestLoop, RequestOptions
-from .settings import ConnectionSettings, Platform
+from .settings import MAX_CONNECTIONS
 from .validation import validate_e164, validate_id
+
+if TYPE_CHECKING:  # specs arrive built; settings too
+    from .settings import ConnectionSettings
+    from .specs import CspSpec, EnterpriseSpec, MappingPatch, MappingSpec
 
 __all__ = ["ContextSmsClient"]
 
@@ -88,6 +83,9 @@ class ContextSmsClient:
         self._http = httpx.Client(
             transport=transport,
             timeout=settings.timeouts.to_httpx(),
+            limits=httpx.Limits(
+                max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS
+            ),
             follow_redirects=False,
         )
         self._loop = RequestLoop(

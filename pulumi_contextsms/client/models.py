@@ -1,4 +1,4 @@
-"""Records the API returns and the specs the client sends, with snake_case attributes.
+"""Records the API returns, with snake_case attributes (what the client sends: `specs`).
 
 Records (`Enterprise`, `NumberMapping`, `Csp`, `CspConfig`, `PaymentStatus`,
 `AuthTokens`) are parsed from either dialect: the camelCase wire names are aliases
@@ -6,48 +6,17 @@ Records (`Enterprise`, `NumberMapping`, `Csp`, `CspConfig`, `PaymentStatus`,
 are tolerant: unknown fields are kept (``model_extra``), optional fields may be missing,
 ``null`` where a boolean is expected reads as False for `Enterprise.deleted`, and dates
 given as ISO strings are converted to epoch milliseconds. Records are frozen.
-
-Specs (`EnterpriseSpec`, `MappingSpec`, `MappingPatch`, `CspSpec`) are strict: E.164
-phone numbers, `EmailStr` emails, non-blank strings of at most 255 characters, and no
-unknown fields. A field that only one platform has (``default_mms_selection`` and
-``mms_enabled``: Webex; a mapping ``name``: Teams) is accepted by the spec but refused
-by `validate_for(platform)`, which the client calls before any HTTP; the Pulumi layer
-can call `unsupported_fields(platform)` to report each field separately.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar, Self
+from typing import Any
 
-from pydantic import (
-    AliasChoices,
-    BaseModel,
-    ConfigDict,
-    EmailStr,
-    Field,
-    SecretStr,
-    field_validator,
-    model_validator,
-)
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic.alias_generators import to_camel
 
-from .errors import InvalidInputError
-from .settings import Platform
-from .validation import E164PhoneNumber, NonEmptyStr
-
-__all__ = [
-    "AuthTokens",
-    "Csp",
-    "CspConfig",
-    "CspSpec",
-    "Enterprise",
-    "EnterpriseSpec",
-    "MappingPatch",
-    "MappingSpec",
-    "NumberMapping",
-    "PaymentStatus",
-]
+__all__ = ["AuthTokens", "Csp", "CspConfig", "Enterprise", "NumberMapping", "PaymentStatus"]
 
 
 def _epoch_ms(value: Any) -> Any:
@@ -204,115 +173,3 @@ class AuthTokens(BaseModel):
     @classmethod
     def _null_list(cls, value: Any) -> Any:
         return [] if value is None else value
-
-
-class _Spec(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-    # field name -> the only platform whose API has it
-    _PLATFORM_ONLY: ClassVar[dict[str, Platform]] = {}
-
-    def unsupported_fields(self, platform: Platform | str) -> tuple[str, ...]:
-        """The fields set on this spec that `platform`'s API does not have."""
-        plat = Platform(platform)
-        return tuple(
-            name
-            for name, only in self._PLATFORM_ONLY.items()
-            if only is not plat and getattr(self, name) is not None
-        )
-
-    def validate_for(self, platform: Platform | str) -> Self:
-        """Return self, or raise `InvalidInputError` naming the fields `platform` lacks."""
-        plat = Platform(platform)
-        bad = self.unsupported_fields(plat)
-        if bad:
-            label = "Webex Bot API (v1)" if plat is Platform.WEBEX else "Teams Platform API (v2)"
-            names = ", ".join(bad)
-            raise InvalidInputError(
-                f"{type(self).__name__}: {names} {'is' if len(bad) == 1 else 'are'} not "
-                f"supported by the {label}; leave {'it' if len(bad) == 1 else 'them'} unset",
-                fields=bad,
-            )
-        return self
-
-
-class EnterpriseSpec(_Spec):
-    """What to create an enterprise with. `default_mms_selection` is Webex only."""
-
-    _PLATFORM_ONLY: ClassVar[dict[str, Platform]] = {"default_mms_selection": Platform.WEBEX}
-
-    name: NonEmptyStr
-    contact: NonEmptyStr
-    phone_number: E164PhoneNumber
-    email: EmailStr
-    default_mms_selection: bool | None = None
-
-
-class MappingSpec(_Spec):
-    """What to map. `mms_enabled` is Webex only; `name` is Teams only."""
-
-    _PLATFORM_ONLY: ClassVar[dict[str, Platform]] = {
-        "mms_enabled": Platform.WEBEX,
-        "name": Platform.TEAMS,
-    }
-
-    phone_number: E164PhoneNumber
-    messaging_app_type: NonEmptyStr
-    messaging_app_id: NonEmptyStr
-    mms_enabled: bool | None = None
-    name: NonEmptyStr | None = None
-
-
-class MappingPatch(_Spec):
-    """A partial mapping update (Teams PUT /mapping/{id}): only the set fields are sent.
-
-    Setting `name=None` explicitly sends ``"name": null``; the other fields cannot be
-    set to None.
-    """
-
-    _PLATFORM_ONLY: ClassVar[dict[str, Platform]] = {"name": Platform.TEAMS}
-
-    phone_number: E164PhoneNumber | None = None
-    messaging_app_type: NonEmptyStr | None = None
-    messaging_app_id: NonEmptyStr | None = None
-    name: NonEmptyStr | None = None
-
-    @model_validator(mode="after")
-    def _no_null_required(self) -> Self:
-        for field in ("phone_number", "messaging_app_type", "messaging_app_id"):
-            if field in self.model_fields_set and getattr(self, field) is None:
-                raise ValueError(f"{field} cannot be set to None in a MappingPatch")
-        return self
-
-    def wire_fields(self) -> dict[str, Any]:
-        """The set fields with their camelCase wire names."""
-        names = {
-            "phone_number": "phoneNumber",
-            "messaging_app_type": "messagingAppType",
-            "messaging_app_id": "messagingAppId",
-            "name": "name",
-        }
-        return {names[field]: getattr(self, field) for field in sorted(self.model_fields_set)}
-
-
-class CspSpec(_Spec):
-    """A CSP registration (Teams POST /csp); `email` and `name` are required."""
-
-    email: EmailStr
-    name: NonEmptyStr
-    carrier: NonEmptyStr | None = None
-    house_number: NonEmptyStr | None = None
-    street_name: NonEmptyStr | None = None
-    city: NonEmptyStr | None = None
-    state_code: NonEmptyStr | None = None
-    zip: NonEmptyStr | None = None
-    country: NonEmptyStr | None = None
-    location_id: NonEmptyStr | None = None
-    sub_account_id: NonEmptyStr | None = None
-    authorizing_person_name: NonEmptyStr | None = None
-
-    def wire_fields(self) -> dict[str, Any]:
-        """The set fields (None omitted) with their camelCase wire names."""
-        return {
-            to_camel(field): value for field, value in self.model_dump(exclude_none=True).items()
-        }

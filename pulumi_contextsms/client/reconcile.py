@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from .errors import AmbiguousCreateError, APIError
-from .models import Enterprise, EnterpriseSpec, MappingSpec, NumberMapping
 from .request_loop import AttemptTrace, BeforeReplay
+
+if TYPE_CHECKING:
+    from .models import Enterprise, NumberMapping
+    from .specs import EnterpriseSpec, MappingSpec
 
 __all__ = [
     "Post",

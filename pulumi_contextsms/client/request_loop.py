@@ -18,15 +18,8 @@ from typing import Any, NoReturn, Protocol
 
 import httpx
 
-from .errors import (
-    HTTPX_EXCEPTION_ROOTS,
-    APIConnectionError,
-    APIError,
-    RateLimitError,
-    ServerError,
-    from_httpx_exception,
-    make_status_error,
-)
+from .errors import APIConnectionError, APIError, RateLimitError, ServerError
+from .http_errors import HTTPX_EXCEPTION_ROOTS, from_httpx_exception, make_status_error
 from .retry import IDEMPOTENT_METHODS, RetryPolicy, parse_retry_after
 
 __all__ = [

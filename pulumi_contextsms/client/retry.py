@@ -5,7 +5,6 @@ in docs/client.md ("What is retried").
 
 from __future__ import annotations
 
-import email.utils
 import math
 import random
 from datetime import UTC
@@ -94,6 +93,8 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
         seconds = float(text)
     except ValueError:
         try:
+            import email.utils  # only an HTTP-date Retry-After needs the email parser
+
             when = email.utils.parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
             return None

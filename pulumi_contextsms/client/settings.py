@@ -15,20 +15,24 @@ import functools
 import ipaddress
 from enum import StrEnum
 from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from .errors import ConfigurationError
+from .platforms import Environment, Platform
 from .retry import RetryPolicy
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_POOL_TIMEOUT",
     "DEFAULT_READ_TIMEOUT",
     "DEFAULT_WRITE_TIMEOUT",
+    "MAX_CONNECTIONS",
     "DOCUMENTED_API_BASES",
     "PRODUCTION_HOSTS",
     "TEAMS_PRODUCTION_API_BASE",
@@ -44,20 +48,6 @@ __all__ = [
 ]
 
 _lit = ConfigurationError.literal
-
-
-class Platform(StrEnum):
-    """Which ContextSMS API: the Webex Bot API (v1) or the Teams Platform API (v2)."""
-
-    WEBEX = "webex"
-    TEAMS = "teams"
-
-
-class Environment(StrEnum):
-    """Which documented environment's bases to use."""
-
-    DEVELOPMENT = "development"
-    PRODUCTION = "production"
 
 
 # The documented bases (api-docs/). The Webex auth service is documented once, for both
@@ -89,6 +79,12 @@ DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_READ_TIMEOUT = 30.0
 DEFAULT_WRITE_TIMEOUT = 30.0
 DEFAULT_POOL_TIMEOUT = 10.0
+MAX_CONNECTIONS = 100
+"""Connections a client opens at most, and keeps open when idle: as many as the calls
+it may run at once (the Pulumi layer lets at most this many run at once), so a burst
+of calls reuses every connection the last burst opened. httpx keeps only 20
+idle ones by default: against a far-away API each connection reopened costs a TCP and a
+TLS handshake on top of the call."""
 
 
 @functools.cache
@@ -112,6 +108,8 @@ class Timeouts(BaseModel):
     pool: float = Field(default=DEFAULT_POOL_TIMEOUT, gt=0)
 
     def to_httpx(self) -> httpx.Timeout:
+        import httpx  # the HTTP stack loads with the client, not with the settings
+
         return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
 
 

@@ -1,4 +1,4 @@
-"""Input checks shared by the models, the client and the Pulumi layer's `check()`.
+"""Input checks shared by the specs, the client and the Pulumi layer's `check()`.
 
 * Phone numbers must already be E.164 (``^\\+[1-9]\\d{1,14}$``): no spaces, dashes or
   national formats are normalised away. The number must also be *possible* for its
@@ -8,35 +8,27 @@
   ``assigned_only=True`` to `validate_e164` for the stricter check.
 * Emails use pydantic's `EmailStr` (email-validator, no DNS lookups). Note that it
   rejects special-use domains such as ``.test``, ``.invalid`` and ``.localhost``.
-* Free-text fields are non-empty (not just whitespace) and at most 255 characters.
 * Identifiers placed in URL paths (enterprise, mapping and CSP ids) must look like ids.
+
+Plain functions: libphonenumber and email-validator load on the first number or address
+checked, so a process that never checks one (a refresh, a destroy) never imports them.
+The spec field types built on these checks are in `specs`.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from typing import Annotated
-
-import phonenumbers
-from pydantic import (
-    AfterValidator,
-    EmailStr,
-    Field,
-    Strict,
-    TypeAdapter,
-    ValidationError,
-    WithJsonSchema,
-)
-from pydantic_core import PydanticCustomError
+from typing import TYPE_CHECKING
 
 from .errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 __all__ = [
     "E164_PATTERN",
     "MAX_TEXT_LENGTH",
-    "E164PhoneNumber",
-    "NonEmptyStr",
     "validate_e164",
     "validate_email_address",
     "validate_id",
@@ -44,6 +36,7 @@ __all__ = [
 
 E164_PATTERN = re.compile(r"^\+[1-9]\d{1,14}$")
 MAX_TEXT_LENGTH = 255
+"""The longest free-text field (`specs.NonEmptyStr`)."""
 _CHECK_DIGITS = "check the country code and the digits (for example +15551234567)"
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@-]{0,254}$")
 
@@ -61,6 +54,8 @@ def validate_e164(value: str, *, assigned_only: bool = False) -> str:
             f"{value!r} is not an E.164 phone number: expected '+' followed by the country "
             "code and number, digits only (for example +15551234567)"
         )
+    import phonenumbers  # on the first number checked (see the module docstring)
+
     try:
         parsed = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException as exc:
@@ -80,38 +75,6 @@ def validate_e164(value: str, *, assigned_only: bool = False) -> str:
     return value
 
 
-def _e164_field(value: str) -> str:
-    try:
-        return validate_e164(value)
-    except InvalidInputError as exc:
-        raise PydanticCustomError("phone_number", "{reason}", {"reason": str(exc)}) from None
-
-
-E164PhoneNumber = Annotated[
-    str,
-    Strict(),
-    AfterValidator(_e164_field),
-    WithJsonSchema({"type": "string", "format": "phone", "pattern": E164_PATTERN.pattern}),
-]
-"""A phone number already in E.164, and possible for its country (`validate_e164`).
-
-Not pydantic-extra-types' `PhoneNumber`: it normalises other formats (this must refuse
-them, or the state would differ from the program) and requires an *assigned* number,
-which refuses the documents' own examples (+15551234567)."""
-
-
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be blank; give it a non-empty value")
-    return value
-
-
-NonEmptyStr = Annotated[
-    str, Field(min_length=1, max_length=MAX_TEXT_LENGTH), AfterValidator(_not_blank)
-]
-"""A non-blank string of at most 255 characters."""
-
-
 def validate_id(value: object, name: str) -> str:
     """Check an identifier that goes into a URL path; raise `InvalidInputError` if unfit."""
     if not isinstance(value, str) or not value.strip():
@@ -129,11 +92,15 @@ def validate_id(value: object, name: str) -> str:
 def _email_adapter() -> TypeAdapter[str]:
     """Built on first use: building it imports email-validator, which a provider
     process that only reads or deletes never needs."""
+    from pydantic import EmailStr, TypeAdapter
+
     return TypeAdapter(EmailStr)
 
 
 def validate_email_address(value: object, name: str = "email") -> str:
     """Validate with pydantic's `EmailStr`; return the normalised address."""
+    from pydantic import ValidationError
+
     try:
         return _email_adapter().validate_python(value)
     except ValidationError as exc:

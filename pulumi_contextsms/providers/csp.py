@@ -10,7 +10,7 @@ state); and ``adopt_id`` takes over a CSP as given, since nothing can verify it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -21,10 +21,8 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ..client import ContextSmsClient
 from ..client.errors import AmbiguousCreateError, APIStatusError
-from ..client.models import Csp, CspSpec
-from ..client.settings import Platform
+from ..client.platforms import Platform
 from ..client.validation import validate_id
 from ..failures import Refusal, failing
 from .inputs import (
@@ -41,9 +39,18 @@ from .inputs import (
 from .ownership import journal_ident, new_attempt, settle
 from .provider import ContextSmsProvider, recorded_outputs
 
+if TYPE_CHECKING:
+    from ..client.client import ContextSmsClient
+    from ..client.models import Csp
+
 KIND = "Csp"
 ALLOW_REREGISTRATION = "allow_reregistration"
-SPEC_FIELDS = tuple(CspSpec.model_fields)
+# CspSpec's fields (a test keeps them equal), named here so that importing the class
+# loads no pydantic model
+SPEC_FIELDS = (
+    *("email", "name", "carrier", "house_number", "street_name", "city", "state_code", "zip"),
+    *("country", "location_id", "sub_account_id", "authorizing_person_name"),
+)
 INPUTS = (*SPEC_FIELDS, PROFILE, PLATFORM, CONNECTION, ALLOW_REREGISTRATION, *NEVER_DIFFED)
 REPLACING = (*SPEC_FIELDS, PLATFORM)
 
@@ -87,6 +94,8 @@ class CspProvider(ContextSmsProvider):
                     "the Webex Bot API has no CSP endpoint",
                 )
             )
+        from ..client.specs import CspSpec
+
         failures += field_failures(CspSpec, news, SPEC_FIELDS)
         failures += _reregistration_failures(olds, news)
         adopt_id = news.get(ADOPT_ID)
@@ -109,6 +118,8 @@ class CspProvider(ContextSmsProvider):
         action = f"adopt of {adopt_id}" if adopt_id else f"create of {props.get('name')!r}"
         with failing(KIND, action, props.get(PROFILE)):
             if adopt_id:
+                from ..client.models import Csp
+
                 csp = Csp(csp_id=adopt_id, name=props.get("name"), email=props.get("email"))
             else:
                 csp = self._create(self.client(props), props)
@@ -131,6 +142,8 @@ class CspProvider(ContextSmsProvider):
                 f"not registered again. {_recovery(props)}"
             )
         attempt.begin(None)
+        from ..client.specs import CspSpec
+
         spec = CspSpec(**{f: props[f] for f in SPEC_FIELDS if props.get(f) is not None})
         try:
             return client.create_csp(spec, idempotency_key=attempt.idempotency_key)

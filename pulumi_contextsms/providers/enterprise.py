@@ -5,11 +5,14 @@ CSP, its platform) replaces it: the new one is created first, then the old one d
 A change of only the profile name, or of a connection that reaches the same service,
 is recorded without a request. Deleted enterprises are soft-deleted by the API: a
 refresh that finds ``deleted: true`` reports the enterprise gone.
+
+The specs and the client are imported where they are used: the program process imports
+this module for the class alone (docs/performance.md, "Start-up").
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -21,11 +24,8 @@ from pulumi.dynamic import (
 )
 
 from .. import session
-from ..client import ContextSmsClient
 from ..client.errors import AmbiguousCreateError, APIError, APIStatusError, NotFoundError
-from ..client.models import Enterprise, EnterpriseSpec
-from ..client.reconcile import matching_enterprises
-from ..client.settings import Platform
+from ..client.platforms import Platform
 from ..client.validation import validate_email_address, validate_id
 from ..failures import Refusal, failing
 from .inputs import (
@@ -45,6 +45,11 @@ from .listing import snapshots
 from .ownership import adoption_mismatches, journal_ident, new_attempt, settle
 from .provider import ContextSmsProvider, recorded_outputs
 
+if TYPE_CHECKING:
+    from ..client.client import ContextSmsClient
+    from ..client.models import Enterprise
+    from ..client.specs import EnterpriseSpec
+
 KIND = "Enterprise"
 CSP_ID = "csp_id"
 EMAIL = "email"
@@ -55,6 +60,8 @@ PLATFORM_ONLY = {"default_mms_selection": Platform.WEBEX}
 
 
 def _spec(props: dict[str, Any]) -> EnterpriseSpec:
+    from ..client.specs import EnterpriseSpec
+
     return EnterpriseSpec(**{f: props[f] for f in SPEC_FIELDS if props.get(f) is not None})
 
 
@@ -107,6 +114,8 @@ class EnterpriseProvider(ContextSmsProvider):
                         )
                     )
                 inputs[CSP_ID] = default
+        from ..client.specs import EnterpriseSpec
+
         failures += field_failures(EnterpriseSpec, news, SPEC_FIELDS)
         email = news.get(EMAIL)
         if isinstance(email, str) and all(f.property != EMAIL for f in failures):
@@ -156,6 +165,8 @@ class EnterpriseProvider(ContextSmsProvider):
         spec = _spec(props)
         if attempt.recovering and lookup and existing is not None:
             # what the interrupted run may have made is new since its snapshot
+            from ..client.reconcile import matching_enterprises
+
             made = matching_enterprises(client.list_enterprises(props[CSP_ID]), spec, existing)
             if len(made) == 1:
                 return made[0]

@@ -9,14 +9,16 @@ records), next to the resource's own `owner` (the stack that declares it).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import CheckFailure, DiffResult, ReadResult
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
-from pydantic import BaseModel, ValidationError
 
-from ..client.settings import Platform
+from ..client.platforms import Platform
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 PROFILE = "profile"
 PLATFORM = "platform"
@@ -53,6 +55,8 @@ def field_failures(
 
     Fields whose value is unknown during preview are skipped, not reported missing.
     """
+    from pydantic import ValidationError  # loaded by `model` already: check() only
+
     names = list(names)
     unknown = {n for n in names if is_unknown(props.get(n))}
     try:

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from ..client.models import NumberMapping
+if TYPE_CHECKING:
+    from ..client.models import NumberMapping
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")

@@ -7,11 +7,15 @@ replaces only on a move to another enterprise. A change of only the profile name
 a connection that reaches the same service, is recorded without a request. Neither API
 reads a mapping by id: refresh lists the enterprise's mappings once per provider
 process (`listing`).
+
+The specs (pydantic, libphonenumber) and the client are imported where they are used:
+the program process imports this module for the class alone (docs/performance.md,
+"Start-up").
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -22,10 +26,8 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ..client import ContextSmsClient
 from ..client.errors import APIError, APIStatusError, DuplicateMappingError, NotFoundError
-from ..client.models import MappingPatch, MappingSpec, NumberMapping
-from ..client.settings import Platform
+from ..client.platforms import Platform
 from ..client.validation import validate_id
 from ..failures import Refusal, failing
 from .inputs import (
@@ -45,6 +47,11 @@ from .listing import ListingKey, listings, snapshots
 from .ownership import Attempt, adoption_mismatches, journal_ident, new_attempt, settle
 from .provider import ContextSmsProvider, recorded_outputs
 
+if TYPE_CHECKING:
+    from ..client.client import ContextSmsClient
+    from ..client.models import NumberMapping
+    from ..client.specs import MappingSpec
+
 KIND = "NumberMapping"
 ENTERPRISE_ID = "enterprise_id"
 APP_TYPE = "messaging_app_type"
@@ -58,6 +65,8 @@ APP_TYPES = {Platform.WEBEX: "Webex", Platform.TEAMS: "Teams"}
 
 
 def _spec(props: dict[str, Any]) -> MappingSpec:
+    from ..client.specs import MappingSpec
+
     return MappingSpec(**{f: props[f] for f in SPEC_FIELDS if props.get(f) is not None})
 
 
@@ -97,6 +106,8 @@ class NumberMappingProvider(ContextSmsProvider):
                         f"{platform.value}, got {app_type!r}",
                     )
                 )
+        from ..client.specs import MappingSpec
+
         spec_failures = field_failures(MappingSpec, inputs, SPEC_FIELDS)
         if inputs.get(APP_TYPE) is None:
             # it defaults to the platform's, which the settings failure above hides
@@ -271,6 +282,8 @@ class NumberMappingProvider(ContextSmsProvider):
             changed = changed_fields(olds, news, TEAMS_UPDATABLE)
             if not changed:
                 return UpdateResult(recorded_outputs(olds, news, INPUTS))
+            from ..client.specs import MappingPatch
+
             patch = MappingPatch(**{name: news.get(name) for name in changed})
             try:
                 mapping = self.client(news).update_mapping(id_, patch)

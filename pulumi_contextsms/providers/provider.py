@@ -9,17 +9,20 @@ installed package), so they carry no attributes at all: settings and clients liv
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import CheckFailure, ConfigureRequest, ResourceProvider
 
-from .. import session
-from ..client import ContextSmsClient
+from .. import provider_threads, session
 from ..client.errors import ConfigurationError
-from ..client.settings import ConnectionIdentity, Platform
 from ..config import StackSettings, explain, key_for
 from ..failures import Refusal
 from .inputs import CONNECTION, PLATFORM, PROFILE
+
+if TYPE_CHECKING:
+    from ..client.client import ContextSmsClient
+    from ..client.platforms import Platform
+    from ..client.settings import ConnectionIdentity
 
 
 def _moved(
@@ -42,7 +45,9 @@ class ContextSmsProvider(ResourceProvider):
     serialize_as_secret_always = False  # the pickle holds no secret: keep state readable
 
     def configure(self, req: ConfigureRequest) -> None:
-        session.configure(StackSettings.from_config(req.config.get))
+        settings = StackSettings.from_config(req.config.get)
+        session.configure(settings)
+        provider_threads.widen(settings.max_parallel_or_default())
 
     @staticmethod
     def profile_for(props: Mapping[str, Any]) -> str | None:
@@ -119,6 +124,8 @@ class ContextSmsProvider(ResourceProvider):
         profile = news.get(PROFILE)
         if session.settings().flag("allow_connection_change", profile):
             return
+        from ..client.settings import ConnectionIdentity
+
         current = ConnectionIdentity.model_validate(dict(wanted))
         raise _moved(record, recorded, current, profile)
 

@@ -9,7 +9,6 @@ import pytest
 
 from pulumi_contextsms.client import errors
 from pulumi_contextsms.client.errors import (
-    HTTPX_EXCEPTION_ROOTS,
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
@@ -22,9 +21,12 @@ from pulumi_contextsms.client.errors import (
     PermissionDeniedError,
     RateLimitError,
     ServerError,
+    status_error_class,
+)
+from pulumi_contextsms.client.http_errors import (
+    HTTPX_EXCEPTION_ROOTS,
     from_httpx_exception,
     make_status_error,
-    status_error_class,
 )
 
 URL = "http://127.0.0.1:9/api/v2/mapping/add/E0000001"

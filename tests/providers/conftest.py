@@ -56,4 +56,4 @@ def no_http(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_args: Any, **_kwargs: Any) -> ContextSmsClient:
         raise AssertionError("an API client was built: this call must not touch the network")
 
-    monkeypatch.setattr(session, "ContextSmsClient", refuse)
+    monkeypatch.setattr(session, "new_client", refuse)

@@ -241,6 +241,9 @@ def test_bad_csp_inputs_are_named(settings):
             "production base without explicit opt-in",
         ),
         ({"contextsms:apiBase": None}, "no API base: set contextsms:apiBase"),
+        ({"contextsms:maxParallel": "2"}, "contextsms:maxParallel must be a whole number from 4"),
+        ({"contextsms:maxParallel": "lots"}, "contextsms:maxParallel must be a whole number"),
+        ({"contextsms:maxParallel": "101"}, "from 4 to 100"),
     ],
 )
 def test_bad_settings_fail_check_on_profile_naming_the_key(settings, overrides, key):
@@ -273,6 +276,11 @@ def test_profiles_pick_their_own_platform_and_an_unknown_profile_is_named(settin
         ("prod=teams", "contextsms:profiles must be an object of named connections"),
         ({"prod": "teams"}, "contextsms:profiles must map profile names to objects"),
         ({"prod": {"region": "eu"}}, "contextsms:profiles.prod has unknown keys region"),
+        (
+            {"prod": {"maxParallel": "8"}},
+            "contextsms:profiles.prod sets maxParallel, which holds for the whole stack: "
+            "set contextsms:maxParallel instead",
+        ),
     ],
 )
 def test_malformed_profiles_fail_check_of_every_resource_not_configure(settings, profiles, says):

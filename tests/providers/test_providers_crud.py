@@ -16,7 +16,7 @@ from contextsms_emulator import DEMO_CSP_ID, DEMO_PASSWORD, DEMO_USER
 from contextsms_emulator.process import EmulatorProcess
 from pulumi_contextsms.client import ConnectionSettings, ContextSmsClient
 from pulumi_contextsms.client.errors import ContextSmsError
-from pulumi_contextsms.client.models import MappingSpec
+from pulumi_contextsms.client.specs import MappingSpec
 from pulumi_contextsms.providers import ownership
 from pulumi_contextsms.providers.csp import CspProvider
 from pulumi_contextsms.providers.enterprise import EnterpriseProvider

@@ -13,7 +13,7 @@ from cli_harness import (
     run_concurrently,
 )
 
-from pulumi_contextsms.client.models import EnterpriseSpec, MappingSpec
+from pulumi_contextsms.client.specs import EnterpriseSpec, MappingSpec
 
 pytestmark = pytest.mark.pulumi_cli
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..settings import Platform
+from ..platforms import Platform
 from .dialect import Call, Dialect
 from .teams import TeamsDialect
 from .webex import WebexDialect

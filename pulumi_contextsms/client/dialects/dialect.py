@@ -9,13 +9,15 @@ does not have (a spec field, a query parameter) raise `InvalidInputError`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar, NoReturn
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 from urllib.parse import quote
 
 from ..errors import InvalidInputError, UnsupportedOperationError
-from ..models import CspSpec, EnterpriseSpec, MappingPatch, MappingSpec
-from ..settings import Platform
+from ..platforms import Platform
 from ..validation import validate_id
+
+if TYPE_CHECKING:  # specs only arrive as arguments: reading needs none
+    from ..specs import CspSpec, EnterpriseSpec, MappingPatch, MappingSpec
 
 __all__ = ["Call", "Dialect", "segment"]
 

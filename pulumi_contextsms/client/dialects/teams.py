@@ -19,13 +19,15 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import InvalidInputError
-from ..models import CspSpec, EnterpriseSpec, MappingPatch, MappingSpec
-from ..settings import Platform
+from ..platforms import Platform
 from ..validation import validate_e164, validate_email_address
 from .dialect import Call, Dialect, non_empty, segment
+
+if TYPE_CHECKING:  # specs only arrive as arguments: reading needs none
+    from ..specs import CspSpec, EnterpriseSpec, MappingPatch, MappingSpec
 
 __all__ = ["TeamsDialect"]
 

@@ -15,12 +15,14 @@ No enterprise list, no mapping update, no CSP, CSP-config or payment calls.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import InvalidInputError
-from ..models import EnterpriseSpec, MappingSpec
-from ..settings import Platform
+from ..platforms import Platform
 from .dialect import Call, Dialect, non_empty, segment
+
+if TYPE_CHECKING:  # specs only arrive as arguments: reading needs none
+    from ..specs import EnterpriseSpec, MappingSpec
 
 __all__ = ["WebexDialect"]
 
