@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 from client_fakes import FakeAPI, FakeClock, json_response
+from concurrency import at_once as threads_at_once
 
 from pulumi_contextsms.client import (
     ConnectionSettings,
@@ -30,28 +31,7 @@ THREADS = 64
 
 
 def at_once(n: int, work: Callable[[int], Any]) -> list[Any]:
-    """`work(i)` in `n` threads released together; the results in order (raises the
-    first failure)."""
-    barrier = threading.Barrier(n)
-    results: list[Any] = [None] * n
-    failures: list[BaseException] = []
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = work(i)
-        except BaseException as exc:  # noqa: BLE001 - re-raised below
-            failures.append(exc)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(t.is_alive() for t in threads), "a thread is stuck"
-    if failures:
-        raise failures[0]
-    return results
+    return threads_at_once(n, work, timeout=30)  # a stuck thread fails within 30 s
 
 
 def bearer(request: httpx.Request) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from concurrency import at_once
 
 from contextsms_emulator import DEMO_CSP_ID, DEMO_PASSWORD, DEMO_USER
 from contextsms_emulator.process import EmulatorProcess
@@ -30,30 +31,6 @@ from pulumi_contextsms.providers.mapping import NumberMappingProvider
 
 THREADS = 64
 OWNER = "org/project/stack"
-
-
-def at_once(n: int, work: Callable[[int], Any]) -> list[Any]:
-    """`work(i)` in `n` threads released together; the results in order."""
-    barrier = threading.Barrier(n)
-    results: list[Any] = [None] * n
-    failures: list[BaseException] = []
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = work(i)
-        except BaseException as exc:  # noqa: BLE001 - re-raised below
-            failures.append(exc)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a thread is stuck"
-    if failures:
-        raise failures[0]
-    return results
 
 
 @pytest.fixture(scope="module")
