@@ -139,16 +139,22 @@ class EmulatorMiddleware:
             return 500
         return status
 
-    async def _run_headers_only(
-        self, scope: Scope, receive: Receive, send: Send, id_header: tuple[bytes, bytes]
-    ) -> int:
-        """Run the request to completion but send only its headers (see module docs)."""
+    async def _run_captured(
+        self, scope: Scope, receive: Receive, id_header: tuple[bytes, bytes]
+    ) -> tuple[int, list[Message]]:
+        """Run the request to completion, keeping its response instead of sending it."""
         messages: list[Message] = []
 
         async def capture(message: Message) -> None:
             messages.append(message)
 
-        status = await self._run(scope, receive, capture, id_header)
+        return await self._run(scope, receive, capture, id_header), messages
+
+    async def _run_headers_only(
+        self, scope: Scope, receive: Receive, send: Send, id_header: tuple[bytes, bytes]
+    ) -> int:
+        """Run the request to completion but send only its headers (see module docs)."""
+        status, messages = await self._run_captured(scope, receive, id_header)
         start, body = asgi.response_parts(messages)
         headers = [(k, v) for k, v in start.get("headers", ()) if k.lower() != b"content-length"]
         headers.append((b"content-length", str(len(body) or 1).encode()))
@@ -160,12 +166,7 @@ class EmulatorMiddleware:
         self, scope: Scope, receive: Receive, send: Send, id_header: tuple[bytes, bytes]
     ) -> int:
         """Run the request to completion, then hold its answer (see module docs)."""
-        messages: list[Message] = []
-
-        async def capture(message: Message) -> None:
-            messages.append(message)
-
-        status = await self._run(scope, receive, capture, id_header)
+        status, messages = await self._run_captured(scope, receive, id_header)
         faults = self.state.faults
         faults.held += 1
         try:
