@@ -83,7 +83,9 @@ def test_up_converges_in_one_run_under_random_faults_and_destroy_cleans_up(
     project.up()  # the Webex enterprise: an ambiguous create of it stops, tested below
     project.config("test:mappings", "20")
     emulator.clear_requests()
-    emulator.set_faults(**FAULTS)
+    emulator.set_faults(**FAULTS)  # and one of each kind for certain: which calls draw
+    for kind in ("drop", "error", "rate_limit"):  # depends on their order, which varies
+        emulator.fault_next(kind, 1, "POST", r"/mapping/add/")
 
     project.up()
 
@@ -94,8 +96,8 @@ def test_up_converges_in_one_run_under_random_faults_and_destroy_cleans_up(
     assert_records_match_outputs(emulator, outputs)  # 1 enterprise, 20 mappings, no extra
 
     emulator.clear_requests()
-    emulator.set_faults(**FAULTS)  # reseeded, and one of each kind for certain: which
-    for kind in ("drop", "error", "rate_limit"):  # calls draw depends on their order
+    emulator.set_faults(**FAULTS)  # reseeded, and one of each kind for certain, as above
+    for kind in ("drop", "error", "rate_limit"):
         emulator.fault_next(kind, 1, "DELETE")
     project.destroy()
 
