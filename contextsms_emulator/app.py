@@ -14,6 +14,7 @@ from contextsms_emulator.delivery import Courier
 from contextsms_emulator.idempotency import IdempotencyMiddleware
 from contextsms_emulator.middleware import EmulatorMiddleware
 from contextsms_emulator.routes import auth, common, operator, stripe, teams, webex, webhooks
+from contextsms_emulator.services import TEAMS, WEBEX
 from contextsms_emulator.settings import Settings
 from contextsms_emulator.state import EmulatorState
 
@@ -21,9 +22,11 @@ TITLE: Final = "ContextSMS emulator"
 VERSION: Final = "0.1.0"
 DESCRIPTION: Final = """\
 A local emulator of the ContextSMS Webex Bot API (v1, `/api/v1`, auth at `/v1/auth`)
-and Teams Platform API (v2, `/api/v2`), sharing one store, plus an operator API under
-`/_emulator` (no auth: for loopback and tests only). Every response carries
-`X-Request-Id`; every error body is an ErrorResponse.
+and Teams Platform API (v2, `/api/v2`, auth at `/api/v2/auth`), served as two separate
+services: neither sees the other's records, and a token works only on the API of the
+auth service that issued it. Plus an operator API under `/_emulator` (no auth: for
+loopback and tests only). Every response carries `X-Request-Id`; every error body is
+an ErrorResponse.
 """
 
 _IDEMPOTENCY_PARAMETER: Final = {
@@ -121,8 +124,17 @@ def create_app(settings: Settings | None = None, *, courier: Courier | None = No
     # Hot API routes first: matching is a linear scan of one flat table.
     webex.register(app, state)
     teams.register(app, state)
-    auth.register(app, state, prefix="/v1/auth", services=["context-webex"], tag="Webex auth")
-    auth.register(app, state, prefix="/api/v2/auth", services=["Teams"], tag="Teams auth")
+    auth.register(
+        app,
+        state,
+        service=WEBEX,
+        prefix="/v1/auth",
+        services=["context-webex"],
+        tag="Webex auth",
+    )
+    auth.register(
+        app, state, service=TEAMS, prefix="/api/v2/auth", services=["Teams"], tag="Teams auth"
+    )
     stripe.register(app, state)
     operator.register(app, state)
     webhooks.register(app, state)

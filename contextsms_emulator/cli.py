@@ -15,6 +15,8 @@ from contextsms_emulator.accounts import DEMO_CSP_ID, DEMO_PASSWORD, DEMO_USER, 
 from contextsms_emulator.app import create_app
 from contextsms_emulator.faults import FaultConfig
 from contextsms_emulator.fixtures import RecordsFileError
+from contextsms_emulator.schema import NewerDatabaseError
+from contextsms_emulator.seeding import SeedFileError
 from contextsms_emulator.server import READY_PREFIX, is_loopback, make_server
 from contextsms_emulator.settings import Settings
 
@@ -148,6 +150,17 @@ def parser() -> argparse.ArgumentParser:
         help="load CSPs, enterprises and mappings from FILE (the JSON of "
         "GET /_emulator/records) before serving; ids already stored are kept",
     )
+    p.add_argument(
+        "--seed",
+        dest="seeds",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="seed portal-made accounts from FILE (the body of POST /_emulator/seed; "
+        "repeatable; e.g. the shipped contextsms_emulator/seeds/portal-account.json), "
+        "only if the database holds no enterprise yet, so a restart on the same file "
+        "database does not seed twice",
+    )
     _add_webhook_flags(p)
     p.add_argument("--log-level", choices=LOG_LEVELS, default="info")
     p.add_argument(
@@ -228,6 +241,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         ),
         honour_idempotency_keys=not args.ignore_idempotency_keys,
         records_path=args.load_records,
+        seed_paths=tuple(args.seeds),
         delivery=_delivery_policy(args),
         allow_remote_webhooks=args.allow_remote_webhooks,
     )
@@ -253,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         app = create_app(settings_from(args))
-    except RecordsFileError as exc:
+    except (RecordsFileError, SeedFileError, NewerDatabaseError) as exc:
         sys.stderr.write(f"contextsms-emulator: {exc}\n")
         return 2
 

@@ -150,7 +150,11 @@ def _field_name(loc: Sequence[int | str]) -> str | None:
     return ".".join(names) or None
 
 
-def validation_error(errors: Sequence[Any]) -> ApiError:
+FieldNamer = Callable[[Sequence[int | str]], str | None]
+"""Names the field of an error location (``details.field``), or None for the body."""
+
+
+def validation_error(errors: Sequence[Any], field_name: FieldNamer = _field_name) -> ApiError:
     """Translate the first pydantic/FastAPI validation error into a 400 ErrorResponse."""
     if not errors:
         return bad_request("Invalid request")
@@ -158,7 +162,7 @@ def validation_error(errors: Sequence[Any]) -> ApiError:
     kind: str = first.get("type", "")
     loc: Sequence[int | str] = first.get("loc", ())
     msg: str = first.get("msg", "Invalid value")
-    field = _field_name(loc)
+    field = field_name(loc)
     if kind == "json_invalid":
         reason = first.get("ctx", {}).get("error", msg)
         return ApiError(400, BAD_REQUEST, "Malformed JSON body", {"message": str(reason)})

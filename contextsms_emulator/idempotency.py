@@ -28,7 +28,7 @@ from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from contextsms_emulator import asgi, clock
+from contextsms_emulator import asgi, clock, services
 from contextsms_emulator.errors import (
     BAD_REQUEST,
     IDEMPOTENCY_KEY_REUSED,
@@ -68,7 +68,8 @@ class IdempotencyMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = asgi.header(scope, HEADER) if self._applies(scope) else None
         token = asgi.bearer_token(scope) if key is not None else None
-        caller = self.state.caller_for_token(token) if token else None
+        service = services.of_api_path(scope["path"])
+        caller = self.state.caller_for_token(token, service) if token and service else None
         if key is None or caller is None:
             await self.app(scope, receive, send)
             return

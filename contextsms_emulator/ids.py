@@ -1,7 +1,11 @@
 """Record identifiers in the documented shapes (E0000123, NTMAP0000456, CSP0000003).
 
 IDs are a prefix plus a zero-padded sequence number; the sequences live in the store so
-they survive restarts and are shared by both APIs (one platform, one numbering).
+they survive restarts. There is one sequence per kind for the whole emulator, not one
+per service: the two services never share a record, but ``E0000001`` names exactly one
+enterprise in the emulator, so ``/_emulator/records``, logs and tests can use an id
+without saying which service it is on (a real pair of hosts could both have an
+``E0000001``; no client may rely on ids being unique across the two, nor on the gaps).
 """
 
 from __future__ import annotations

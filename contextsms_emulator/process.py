@@ -60,7 +60,8 @@ class EmulatorProcess:
 
     Options map to the CLI flags (``None`` means the flag's default). ``users`` are
     ``EMAIL:PASSWORD:CSPID[:ROLE]`` strings; leave it empty for the demo account.
-    ``port`` 0 picks a free port. ``command`` runs another installation's emulator
+    ``port`` 0 picks a free port. ``seed_files`` are ``--seed`` files (applied only to a
+    database without enterprises). ``command`` runs another installation's emulator
     (e.g. ``[".../venv/bin/contextsms-emulator"]``); by default this interpreter's
     ``python -m contextsms_emulator``.
     """
@@ -87,6 +88,7 @@ class EmulatorProcess:
         delivery_backoff: float | None = None,
         delivery_max_retry: float | None = None,
         delivery_timeout: float | None = None,
+        seed_files: Iterable[str | os.PathLike[str]] = (),
         log_level: str = "warning",
         extra_args: Sequence[str] = (),
         env: Mapping[str, str] | None = None,
@@ -100,6 +102,8 @@ class EmulatorProcess:
         self._args: list[str] = ["--db", db, "--log-level", log_level]
         for user in users:
             self._args += ["--user", user]
+        for seed_file in seed_files:
+            self._args += ["--seed", os.fspath(seed_file)]
         options: dict[str, object | None] = {
             "--token-ttl": token_ttl,
             "--refresh-ttl": refresh_ttl,
@@ -283,9 +287,21 @@ class EmulatorProcess:
     def clear_requests(self) -> None:
         self._operator("DELETE", "/requests")
 
-    def records(self) -> dict[str, list[dict[str, Any]]]:
-        """Every CSP, enterprise and mapping of every tenant (snake_case)."""
-        result: dict[str, list[dict[str, Any]]] = self._operator("GET", "/records")
+    def records(self, service: str | None = None) -> dict[str, list[dict[str, Any]]]:
+        """Every CSP, enterprise and mapping of every tenant (snake_case), each with its
+        ``service``; only ``service``'s (``webex`` or ``teams``) if given."""
+        query = f"?{urlencode({'service': service})}" if service else ""
+        result: dict[str, list[dict[str, Any]]] = self._operator("GET", "/records" + query)
+        return result
+
+    def seed(
+        self, accounts: Mapping[str, Any] | Sequence[Mapping[str, Any]]
+    ) -> dict[str, list[dict[str, Any]]]:
+        """``POST /_emulator/seed``: create portal-made records (one account, or a list);
+        the records made, in the shape of :meth:`records`. All or nothing: a refused
+        body raises ``httpx.HTTPStatusError`` (400 or 409) and changes nothing."""
+        body = dict(accounts) if isinstance(accounts, Mapping) else [dict(a) for a in accounts]
+        result: dict[str, list[dict[str, Any]]] = self._operator("POST", "/seed", body)
         return result
 
     def reset(self) -> None:
@@ -362,10 +378,19 @@ class EmulatorProcess:
         from_: str,
         text: str = "",
         media: Iterable[Mapping[str, str]] = (),
+        service: str | None = None,
     ) -> dict[str, Any]:
         """``POST /_emulator/inbound``: an SMS (or an MMS, with ``media`` items
-        ``{"url", "content_type"}``) from ``from_`` reaches the platform number ``to``."""
-        body = {"to": to, "from": from_, "text": text, "media": [dict(m) for m in media]}
+        ``{"url", "content_type"}``) from ``from_`` reaches the platform number ``to``;
+        ``service`` (``webex`` or ``teams``) only if ``to`` is mapped on both."""
+        body: dict[str, Any] = {
+            "to": to,
+            "from": from_,
+            "text": text,
+            "media": [dict(m) for m in media],
+        }
+        if service is not None:
+            body["service"] = service
         result: dict[str, Any] = self._operator("POST", "/inbound", body)
         return result
 

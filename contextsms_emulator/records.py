@@ -1,18 +1,23 @@
-"""The platform's records, dialect-neutral (snake_case, as ``/_emulator/records`` shows).
+"""The records, dialect-neutral (snake_case, as ``/_emulator/records`` shows).
 
-Both APIs read and write these same records; ``schemas/`` renders them in each API's
-own dialect (Webex ``phoneNumber``/``defaultMmsSelection``/``mmsEnabled``, Teams
-``number``/``name``).
+Every CSP, enterprise and mapping belongs to one ``service`` and is served by that
+service's API only; ``schemas/`` renders it in that API's dialect (Webex
+``phoneNumber``/``defaultMmsSelection``/``mmsEnabled``, Teams ``number``/``name``).
+``service`` comes last so the stored rows keep their column positions.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from contextsms_emulator.services import Service
+
 
 @dataclass(frozen=True, slots=True)
 class Csp:
-    """A CSP created through ``POST /api/v2/csp``, owned by ``parent_csp_id``'s tenant."""
+    """A CSP created through ``POST /api/v2/csp``, owned by ``parent_csp_id``'s tenant.
+
+    Only the Teams API creates CSPs, so ``service`` is always ``teams``."""
 
     csp_id: str
     parent_csp_id: str
@@ -34,6 +39,7 @@ class Csp:
     color: str
     created_date: int
     update_date: int
+    service: Service
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +64,12 @@ class Enterprise:
     deleted: bool
     created_date: int
     update_date: int
+    service: Service
 
 
 @dataclass(frozen=True, slots=True)
 class Mapping:
-    """A phone number → messaging app link; a number maps at most once platform-wide."""
+    """A phone number → messaging app link; a number maps at most once per service."""
 
     mapping_id: str
     enterprise_id: str
@@ -74,6 +81,7 @@ class Mapping:
     name: str | None
     created_date: int
     update_date: int
+    service: Service
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +132,9 @@ class Media:
 
 @dataclass(frozen=True, slots=True)
 class InboundMessage:
-    """An SMS/MMS that reached a platform number; ``mapping_id`` is None if none routes it."""
+    """An SMS/MMS that reached a platform number; ``mapping_id`` is None if none routes it.
+
+    ``service`` is the service whose mapping routed it (or the one asked for), else None."""
 
     message_id: str
     to_number: str
@@ -136,6 +146,7 @@ class InboundMessage:
     enterprise_id: str | None
     messaging_app_type: str | None
     media_forwarded: bool
+    service: Service | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,14 @@
-"""The platform's rules, shared by both APIs: tenancy, soft delete, one mapping per number.
+"""The rules both APIs follow, each within its own service: tenancy, soft delete, one
+mapping per number.
 
-Tenancy: a caller acts for its account's CSP plus every CSP created (``POST /csp``) by a
-user of that CSP. A CSP outside that set in a path is refused (403); a record that
-belongs to another tenant is reported missing (404), so its existence never leaks.
+Services: a caller comes from one auth service and acts on that service's records
+only; a record of the other service is reported missing (404) exactly like an unknown
+id, and lists never show it (:mod:`contextsms_emulator.services`).
+
+Tenancy: a caller acts for its account's CSP, and on Teams also for every CSP created
+(``POST /csp``, Teams only) by a user of that CSP. A CSP outside that set in a path is
+refused (403); a record that belongs to another tenant is reported missing (404), so
+its existence never leaks.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from contextsms_emulator.errors import (
     permission_denied,
 )
 from contextsms_emulator.records import Branding, Csp, Enterprise, Mapping, Subscription
+from contextsms_emulator.services import TEAMS, Service
 from contextsms_emulator.store import Store
 
 PAID_STATUSES: Final = frozenset({"active", "trialing"})
@@ -30,11 +37,12 @@ NO_SUBSCRIPTION: Final = "none"
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """The authenticated user a request acts for, with the CSPs it may touch."""
+    """The authenticated user a request acts for: its service, and the CSPs it may touch."""
 
     username: str
     csp_id: str
     role: Role
+    service: Service
     csps: frozenset[str]
 
     @property
@@ -48,18 +56,20 @@ class Platform:
         self._accounts = accounts
         self._reserved_csp_ids = accounts.csp_ids()
         self._children: defaultdict[str, set[str]] = defaultdict(set)
-        self._callers: dict[str, Caller] = {}
+        self._callers: dict[tuple[str, Service], Caller] = {}
         for csp_id, parent in store.csp_parents():
             self._children[parent].add(csp_id)
 
     # --- callers and permissions --------------------------------------------------------
 
-    def caller(self, account: Account) -> Caller:
-        cached = self._callers.get(account.username)
+    def caller(self, account: Account, service: Service) -> Caller:
+        """The account acting through ``service``'s API; created CSPs are Teams records."""
+        cached = self._callers.get((account.username, service))
         if cached is None:
-            csps = frozenset({account.csp_id, *self._children.get(account.csp_id, ())})
-            cached = Caller(account.username, account.csp_id, account.role, csps)
-            self._callers[account.username] = cached
+            created = self._children.get(account.csp_id, ()) if service == TEAMS else ()
+            csps = frozenset({account.csp_id, *created})
+            cached = Caller(account.username, account.csp_id, account.role, service, csps)
+            self._callers[(account.username, service)] = cached
         return cached
 
     @staticmethod
@@ -89,6 +99,7 @@ class Platform:
                 parent_csp_id=caller.csp_id,
                 created_date=now,
                 update_date=now,
+                service=TEAMS,
                 **fields,
             )
             self._store.insert_csp(tx, seq, csp)
@@ -98,12 +109,12 @@ class Platform:
 
     def branding_for_phone(self, caller: Caller, phone: str) -> Branding:
         """The branding of the caller's CSP that owns ``phone`` (via a mapping or enterprise)."""
-        mapping = self._store.get_mapping_by_phone(phone)
+        mapping = self._store.get_mapping_by_phone(phone, caller.service)
         owner: str | None = None
         if mapping is not None and mapping.csp_id in caller.csps:
             owner = mapping.csp_id
         else:
-            enterprise = self._store.find_enterprise_by_phone(phone, caller.csps)
+            enterprise = self._store.find_enterprise_by_phone(phone, caller.csps, caller.service)
             owner = enterprise.csp_id if enterprise else None
         if owner is None:
             raise not_found(f"No CSP configuration found for phone number {phone}")
@@ -140,14 +151,20 @@ class Platform:
                 deleted=False,
                 created_date=now,
                 update_date=now,
+                service=caller.service,
             )
             self._store.insert_enterprise(tx, seq, enterprise)
         return enterprise
 
     def enterprise(self, caller: Caller, enterprise_id: str) -> Enterprise:
-        """The enterprise, soft-deleted ones included; 404 if unknown or another tenant's."""
+        """The enterprise, soft-deleted ones included; 404 if unknown, another tenant's or
+        another service's."""
         enterprise = self._store.get_enterprise(enterprise_id)
-        if enterprise is None or enterprise.csp_id not in caller.csps:
+        if (
+            enterprise is None
+            or enterprise.service != caller.service
+            or enterprise.csp_id not in caller.csps
+        ):
             raise not_found(f"Enterprise {enterprise_id} not found")
         return enterprise
 
@@ -165,13 +182,13 @@ class Platform:
 
     def enterprises_of(self, caller: Caller, csp_id: str) -> list[Enterprise]:
         self.require_csp(caller, csp_id)
-        return self._store.list_enterprises(csp_id)
+        return self._store.list_enterprises(csp_id, caller.service)
 
     # --- mappings -----------------------------------------------------------------------
 
     def _duplicate(self, caller: Caller, phone: str) -> ApiError:
         details: dict[str, Any] = {"field": "phoneNumber"}
-        existing = self._store.get_mapping_by_phone(phone)
+        existing = self._store.get_mapping_by_phone(phone, caller.service)
         if existing is not None and existing.csp_id in caller.csps:
             details["existingMappingId"] = existing.mapping_id
             details["enterpriseId"] = existing.enterprise_id
@@ -209,6 +226,7 @@ class Platform:
                     name=name,
                     created_date=now,
                     update_date=now,
+                    service=enterprise.service,
                 )
                 self._store.insert_mapping(tx, seq, mapping)
         except sqlite3.IntegrityError:
@@ -217,19 +235,23 @@ class Platform:
 
     def mapping(self, caller: Caller, mapping_id: str) -> Mapping:
         mapping = self._store.get_mapping(mapping_id)
-        if mapping is None or mapping.csp_id not in caller.csps:
+        if (
+            mapping is None
+            or mapping.service != caller.service
+            or mapping.csp_id not in caller.csps
+        ):
             raise not_found(f"Mapping {mapping_id} not found")
         return mapping
 
     def mappings_of_enterprise(self, caller: Caller, enterprise_id: str) -> list[Mapping]:
         self.enterprise(caller, enterprise_id)
-        return self._store.list_mappings_by_enterprise(enterprise_id)
+        return self._store.list_mappings_by_enterprise(enterprise_id, caller.service)
 
     def mappings_of_csp(
         self, caller: Caller, csp_id: str, *, limit: int = -1, offset: int = 0
     ) -> list[Mapping]:
         self.require_csp(caller, csp_id)
-        return self._store.list_mappings_by_csp(csp_id, limit, offset)
+        return self._store.list_mappings_by_csp(csp_id, caller.service, limit, offset)
 
     def update_mapping(self, caller: Caller, mapping_id: str, **changes: Any) -> Mapping:
         """Apply a partial update; a new phone number still maps at most once."""
@@ -248,7 +270,7 @@ class Platform:
             self._store.delete_mapping(tx, mapping_id)
 
     def mapping_by_app_id(self, caller: Caller, messaging_app_id: str) -> Mapping:
-        mapping = self._store.find_mapping_by_app_id(messaging_app_id, caller.csps)
+        mapping = self._store.find_mapping_by_app_id(messaging_app_id, caller.csps, caller.service)
         if mapping is None:
             raise not_found(f"No mapping found for messagingAppId {messaging_app_id}")
         return mapping

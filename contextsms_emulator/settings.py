@@ -42,6 +42,9 @@ class Settings:
     # document promises it), so clients are tested against the unfriendlier server.
     honour_idempotency_keys: bool = True
     records_path: str | None = None  # loaded at start-up: see contextsms_emulator.fixtures
+    # portal-made accounts seeded at start-up into a database without enterprises
+    # (contextsms_emulator.seeding); each file holds what POST /_emulator/seed takes
+    seed_paths: tuple[str, ...] = ()
     # Inbound-message webhooks: the retry schedule, and whether URLs off loopback are allowed.
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
     allow_remote_webhooks: bool = False

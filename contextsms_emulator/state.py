@@ -13,6 +13,8 @@ from contextsms_emulator.errors import unauthorized
 from contextsms_emulator.faults import FaultInjector
 from contextsms_emulator.requestlog import RequestLog
 from contextsms_emulator.rules import Caller, Platform
+from contextsms_emulator.seeding import Seeder, SeedFileError
+from contextsms_emulator.services import TEAMS, Service
 from contextsms_emulator.settings import Settings
 from contextsms_emulator.store import Store
 from contextsms_emulator.tokens import InvalidToken, TokenService
@@ -26,13 +28,13 @@ class EmulatorState:
     def __init__(self, settings: Settings, courier: Courier | None = None) -> None:
         self.settings = settings
         self.store = Store(settings.db_path)
-        if settings.records_path is not None:
-            try:
-                fixtures.load(self.store, fixtures.read(settings.records_path))
-            except fixtures.RecordsFileError:
-                self.store.close()
-                raise
         self.accounts = AccountRegistry(settings.effective_accounts)
+        self.seeder = Seeder(self.store, self.accounts)
+        try:
+            self._load_start_up_records(settings)
+        except (fixtures.RecordsFileError, SeedFileError):
+            self.store.close()
+            raise
         self.tokens = TokenService(
             self.store.signing_secret(), settings.token_ttl, settings.refresh_ttl
         )
@@ -50,17 +52,29 @@ class EmulatorState:
         )
         self.webhooks.resume()
 
-    def caller_for_token(self, token: str) -> Caller | None:
-        """The caller an access token stands for, or None if it does not authenticate."""
+    def _load_start_up_records(self, settings: Settings) -> None:
+        """``--load-records``, then ``--seed`` files: the seeds only into a database that
+        held no enterprise when the emulator started, so a restart never seeds twice."""
+        fresh = not self.store.has_enterprises()
+        if settings.records_path is not None:
+            teams_csps = self.store.csp_ids(TEAMS)
+            records = fixtures.read(settings.records_path, teams_csps=teams_csps)
+            fixtures.load(self.store, records)
+        if fresh and settings.seed_paths:
+            self.seeder.seed_files(settings.seed_paths)
+
+    def caller_for_token(self, token: str, service: Service) -> Caller | None:
+        """The caller an access token of ``service``'s auth service stands for, or None if
+        it does not authenticate there (a token of the other service does not)."""
         try:
-            username = self.tokens.access_subject(token)
+            username = self.tokens.access_subject(token, service)
         except InvalidToken:
             return None
         account = self.accounts.get(username)
-        return self.platform.caller(account) if account else None
+        return self.platform.caller(account, service) if account else None
 
-    def authenticate(self, token: str | None) -> Caller:
-        caller = self.caller_for_token(token) if token else None
+    def authenticate(self, token: str | None, service: Service) -> Caller:
+        caller = self.caller_for_token(token, service) if token else None
         if caller is None:
             raise unauthorized()
         return caller

@@ -1,10 +1,15 @@
-"""SQLite persistence: schema, transactions, and one method per query. No business rules.
+"""SQLite persistence: transactions and one method per query. No business rules.
 
 One connection, shared by every request and guarded by a lock: endpoints run on the
 event loop and each transaction is a few statements long, so serialising them costs
 less than a pool and makes every multi-statement write atomic. The UNIQUE index on
-``mappings.phone_number`` is what finally enforces "a number maps once", even if two
-requests race. File databases use WAL so a crash never leaves a half-written record.
+``mappings (service, phone_number)`` is what finally enforces "a number maps once per
+service", even if two requests race. File databases use WAL so a crash never leaves a
+half-written record. The tables, and the upgrade of older files, are in
+:mod:`contextsms_emulator.schema`.
+
+Every query of CSPs, enterprises and mappings that an API answers from names its
+``service``: the two services share the database, never their records.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, astuple, fields
 from typing import Any, Final, TypeVar
 
+from contextsms_emulator import schema
 from contextsms_emulator.records import (
     Csp,
     Delivery,
@@ -30,133 +36,9 @@ from contextsms_emulator.records import (
     Subscription,
     Webhook,
 )
+from contextsms_emulator.services import Service
 
-SCHEMA_VERSION: Final = 1
 MEMORY: Final = ":memory:"
-
-_SCHEMA: Final = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS csps (
-    seq INTEGER PRIMARY KEY,
-    csp_id TEXT NOT NULL UNIQUE,
-    parent_csp_id TEXT NOT NULL,
-    email TEXT NOT NULL,
-    name TEXT NOT NULL,
-    carrier TEXT, house_number TEXT, street_name TEXT, city TEXT, state_code TEXT,
-    zip TEXT, country TEXT, location_id TEXT, sub_account_id TEXT,
-    authorizing_person_name TEXT,
-    product_name TEXT NOT NULL, favicon TEXT NOT NULL, logo TEXT NOT NULL,
-    color TEXT NOT NULL,
-    created_date INTEGER NOT NULL,
-    update_date INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS enterprises (
-    seq INTEGER PRIMARY KEY,
-    enterprise_id TEXT NOT NULL UNIQUE,
-    csp_id TEXT NOT NULL,
-    name TEXT NOT NULL,
-    contact TEXT NOT NULL,
-    phone_number TEXT NOT NULL,
-    email TEXT NOT NULL,
-    default_mms_selection INTEGER NOT NULL,
-    deleted INTEGER NOT NULL,
-    created_date INTEGER NOT NULL,
-    update_date INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS enterprises_csp ON enterprises (csp_id, seq);
-CREATE INDEX IF NOT EXISTS enterprises_phone ON enterprises (phone_number);
-CREATE TABLE IF NOT EXISTS mappings (
-    seq INTEGER PRIMARY KEY,
-    mapping_id TEXT NOT NULL UNIQUE,
-    enterprise_id TEXT NOT NULL,
-    csp_id TEXT NOT NULL,
-    phone_number TEXT NOT NULL UNIQUE,
-    messaging_app_type TEXT NOT NULL,
-    messaging_app_id TEXT NOT NULL,
-    mms_enabled INTEGER NOT NULL,
-    name TEXT,
-    created_date INTEGER NOT NULL,
-    update_date INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS mappings_enterprise ON mappings (enterprise_id, seq);
-CREATE INDEX IF NOT EXISTS mappings_csp ON mappings (csp_id, seq);
-CREATE INDEX IF NOT EXISTS mappings_app ON mappings (messaging_app_id, seq);
-CREATE TABLE IF NOT EXISTS idempotency_keys (
-    username TEXT NOT NULL,
-    method TEXT NOT NULL,
-    path TEXT NOT NULL,
-    key TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
-    status INTEGER NOT NULL,
-    content_type TEXT,
-    body BLOB NOT NULL,
-    created_ms INTEGER NOT NULL,
-    PRIMARY KEY (username, method, path, key)
-);
-CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency_keys (created_ms);
-CREATE TABLE IF NOT EXISTS stripe_events (
-    event_id TEXT PRIMARY KEY,
-    type TEXT NOT NULL,
-    received_ms INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS subscriptions (
-    email TEXT PRIMARY KEY,
-    status TEXT NOT NULL,
-    subscription_id TEXT,
-    update_date INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS webhooks (
-    seq INTEGER PRIMARY KEY,
-    webhook_id TEXT NOT NULL UNIQUE,
-    url TEXT NOT NULL,
-    enterprise_id TEXT,
-    csp_id TEXT,
-    active INTEGER NOT NULL,
-    created_date INTEGER NOT NULL,
-    verified_date INTEGER,
-    verification_status INTEGER,
-    verification_error TEXT,
-    scope TEXT NOT NULL,
-    UNIQUE (url, scope)
-);
-CREATE TABLE IF NOT EXISTS inbound_messages (
-    seq INTEGER PRIMARY KEY,
-    message_id TEXT NOT NULL UNIQUE,
-    to_number TEXT NOT NULL,
-    from_number TEXT NOT NULL,
-    text TEXT NOT NULL,
-    media TEXT NOT NULL,
-    received_date INTEGER NOT NULL,
-    mapping_id TEXT,
-    enterprise_id TEXT,
-    messaging_app_type TEXT,
-    media_forwarded INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS deliveries (
-    seq INTEGER PRIMARY KEY,
-    delivery_id TEXT NOT NULL UNIQUE,
-    webhook_id TEXT NOT NULL,
-    message_id TEXT NOT NULL,
-    url TEXT NOT NULL,
-    event TEXT NOT NULL,
-    status TEXT NOT NULL,
-    attempts INTEGER NOT NULL,
-    next_attempt_date INTEGER,
-    created_date INTEGER NOT NULL,
-    update_date INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status, seq);
-CREATE TABLE IF NOT EXISTS delivery_attempts (
-    delivery_id TEXT NOT NULL,
-    attempt INTEGER NOT NULL,
-    started_date INTEGER NOT NULL,
-    duration_ms INTEGER NOT NULL,
-    status_code INTEGER,
-    error TEXT,
-    PRIMARY KEY (delivery_id, attempt)
-);
-"""
 
 # Tables /_emulator/reset empties; meta (the signing secret) survives.
 _DATA_TABLES: Final = (
@@ -235,11 +117,11 @@ class Store:
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = NORMAL")
         with self._lock:
-            self._conn.executescript(_SCHEMA)  # every statement is IF NOT EXISTS
-            self._conn.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
-                (str(SCHEMA_VERSION),),
-            )
+            try:
+                schema.ensure(self._conn)
+            except BaseException:
+                self._conn.close()
+                raise
 
     def close(self) -> None:
         with self._lock:
@@ -287,6 +169,17 @@ class Store:
         return int(row[0])
 
     @staticmethod
+    def reserve_seqs(tx: sqlite3.Connection, name: str, count: int) -> range:
+        """``count`` consecutive sequence numbers at once (for bulk inserts)."""
+        tx.execute("INSERT OR IGNORE INTO sequences (name, value) VALUES (?, 0)", (name,))
+        row = tx.execute(
+            "UPDATE sequences SET value = value + ? WHERE name = ? RETURNING value",
+            (count, name),
+        ).fetchone()
+        last = int(row[0])
+        return range(last - count + 1, last + 1)
+
+    @staticmethod
     def raise_seq(tx: sqlite3.Connection, name: str, value: int) -> None:
         """Make the sequence continue after `value` (never lowers it)."""
         tx.execute(
@@ -316,6 +209,10 @@ class Store:
         """``(csp_id, parent_csp_id)`` for every created CSP."""
         return [(r[0], r[1]) for r in self._all("SELECT csp_id, parent_csp_id FROM csps")]
 
+    def csp_ids(self, service: Service) -> set[str]:
+        """The ids of every stored CSP of ``service``."""
+        return {r[0] for r in self._all("SELECT csp_id FROM csps WHERE service = ?", (service,))}
+
     # --- enterprises ----------------------------------------------------------------------
 
     @staticmethod
@@ -326,26 +223,42 @@ class Store:
             (seq, *astuple(enterprise)),
         )
 
+    @staticmethod
+    def insert_enterprises(tx: sqlite3.Connection, rows: Iterable[tuple[int, Enterprise]]) -> None:
+        """Insert many ``(seq, enterprise)`` at once."""
+        tx.executemany(
+            f"INSERT INTO enterprises (seq, {_ENT_COLS}) "
+            f"VALUES (?, {_placeholders(len(fields(Enterprise)))})",
+            ((seq, *astuple(enterprise)) for seq, enterprise in rows),
+        )
+
+    def has_enterprises(self) -> bool:
+        """Whether any enterprise (of either service, soft-deleted ones included) is stored."""
+        return self._one("SELECT 1 FROM enterprises LIMIT 1") is not None
+
     def get_enterprise(self, enterprise_id: str) -> Enterprise | None:
         row = self._one(
             f"SELECT {_ENT_COLS} FROM enterprises WHERE enterprise_id = ?", (enterprise_id,)
         )
         return _enterprise(row) if row else None
 
-    def list_enterprises(self, csp_id: str) -> list[Enterprise]:
-        """The CSP's live (not soft-deleted) enterprises, oldest first."""
+    def list_enterprises(self, csp_id: str, service: Service) -> list[Enterprise]:
+        """The CSP's live (not soft-deleted) enterprises of ``service``, oldest first."""
         rows = self._all(
-            f"SELECT {_ENT_COLS} FROM enterprises WHERE csp_id = ? AND deleted = 0 ORDER BY seq",
-            (csp_id,),
+            f"SELECT {_ENT_COLS} FROM enterprises "
+            "WHERE service = ? AND csp_id = ? AND deleted = 0 ORDER BY seq",
+            (service, csp_id),
         )
         return [_enterprise(r) for r in rows]
 
-    def find_enterprise_by_phone(self, phone: str, csp_ids: Iterable[str]) -> Enterprise | None:
+    def find_enterprise_by_phone(
+        self, phone: str, csp_ids: Iterable[str], service: Service
+    ) -> Enterprise | None:
         ids = tuple(csp_ids)
         row = self._one(
-            f"SELECT {_ENT_COLS} FROM enterprises WHERE phone_number = ? AND deleted = 0 "
-            f"AND csp_id IN ({_placeholders(len(ids))}) ORDER BY seq LIMIT 1",
-            (phone, *ids),
+            f"SELECT {_ENT_COLS} FROM enterprises WHERE service = ? AND phone_number = ? "
+            f"AND deleted = 0 AND csp_id IN ({_placeholders(len(ids))}) ORDER BY seq LIMIT 1",
+            (service, phone, *ids),
         )
         return _enterprise(row) if row else None
 
@@ -367,6 +280,25 @@ class Store:
             f"VALUES (?, {_placeholders(len(fields(Mapping)))})",
             (seq, *astuple(mapping)),
         )
+
+    @staticmethod
+    def insert_mappings(tx: sqlite3.Connection, rows: Iterable[tuple[int, Mapping]]) -> None:
+        """Insert many ``(seq, mapping)`` at once; ``sqlite3.IntegrityError`` as above."""
+        tx.executemany(
+            f"INSERT INTO mappings (seq, {_MAP_COLS}) "
+            f"VALUES (?, {_placeholders(len(fields(Mapping)))})",
+            ((seq, *astuple(mapping)) for seq, mapping in rows),
+        )
+
+    @staticmethod
+    def mapped_numbers(tx: sqlite3.Connection, service: Service, phones: Iterable[str]) -> set[str]:
+        """Which of ``phones`` are already mapped on ``service`` (one query for any number)."""
+        rows = tx.execute(
+            "SELECT phone_number FROM mappings WHERE service = ? "
+            "AND phone_number IN (SELECT value FROM json_each(?))",
+            (service, json.dumps(list(phones))),
+        ).fetchall()
+        return {r[0] for r in rows}
 
     @staticmethod
     def replace_mapping(tx: sqlite3.Connection, mapping: Mapping) -> None:
@@ -392,30 +324,46 @@ class Store:
         row = self._one(f"SELECT {_MAP_COLS} FROM mappings WHERE mapping_id = ?", (mapping_id,))
         return _mapping(row) if row else None
 
-    def get_mapping_by_phone(self, phone: str) -> Mapping | None:
-        row = self._one(f"SELECT {_MAP_COLS} FROM mappings WHERE phone_number = ?", (phone,))
+    def get_mapping_by_phone(self, phone: str, service: Service) -> Mapping | None:
+        row = self._one(
+            f"SELECT {_MAP_COLS} FROM mappings WHERE service = ? AND phone_number = ?",
+            (service, phone),
+        )
         return _mapping(row) if row else None
 
-    def list_mappings_by_enterprise(self, enterprise_id: str) -> list[Mapping]:
+    def mappings_of_phone(self, phone: str) -> list[Mapping]:
+        """The mappings of ``phone`` on every service (at most one each), oldest first."""
         rows = self._all(
-            f"SELECT {_MAP_COLS} FROM mappings WHERE enterprise_id = ? ORDER BY seq",
-            (enterprise_id,),
+            f"SELECT {_MAP_COLS} FROM mappings WHERE phone_number = ? ORDER BY seq", (phone,)
         )
         return [_mapping(r) for r in rows]
 
-    def list_mappings_by_csp(self, csp_id: str, limit: int = -1, offset: int = 0) -> list[Mapping]:
+    def list_mappings_by_enterprise(self, enterprise_id: str, service: Service) -> list[Mapping]:
         rows = self._all(
-            f"SELECT {_MAP_COLS} FROM mappings WHERE csp_id = ? ORDER BY seq LIMIT ? OFFSET ?",
-            (csp_id, limit, offset),
+            f"SELECT {_MAP_COLS} FROM mappings WHERE service = ? AND enterprise_id = ? "
+            "ORDER BY seq",
+            (service, enterprise_id),
         )
         return [_mapping(r) for r in rows]
 
-    def find_mapping_by_app_id(self, app_id: str, csp_ids: Iterable[str]) -> Mapping | None:
+    def list_mappings_by_csp(
+        self, csp_id: str, service: Service, limit: int = -1, offset: int = 0
+    ) -> list[Mapping]:
+        rows = self._all(
+            f"SELECT {_MAP_COLS} FROM mappings WHERE service = ? AND csp_id = ? "
+            "ORDER BY seq LIMIT ? OFFSET ?",
+            (service, csp_id, limit, offset),
+        )
+        return [_mapping(r) for r in rows]
+
+    def find_mapping_by_app_id(
+        self, app_id: str, csp_ids: Iterable[str], service: Service
+    ) -> Mapping | None:
         ids = tuple(csp_ids)
         row = self._one(
-            f"SELECT {_MAP_COLS} FROM mappings WHERE messaging_app_id = ? "
+            f"SELECT {_MAP_COLS} FROM mappings WHERE service = ? AND messaging_app_id = ? "
             f"AND csp_id IN ({_placeholders(len(ids))}) ORDER BY seq LIMIT 1",
-            (app_id, *ids),
+            (service, app_id, *ids),
         )
         return _mapping(row) if row else None
 
@@ -635,20 +583,18 @@ class Store:
 
     # --- operator ---------------------------------------------------------------------------------
 
-    def dump(self) -> dict[str, list[dict[str, Any]]]:
-        """Every CSP, enterprise and mapping across all tenants, as snake_case dicts."""
+    def dump(self, service: Service | None = None) -> dict[str, list[dict[str, Any]]]:
+        """Every CSP, enterprise and mapping across all tenants (of one service, if given),
+        as snake_case dicts."""
+        where, params = ("WHERE service = ? ", (service,)) if service else ("", ())
+
+        def rows(columns: str, table: str) -> list[tuple[Any, ...]]:
+            return self._all(f"SELECT {columns} FROM {table} {where}ORDER BY seq", params)
+
         return {
-            "csps": [
-                asdict(Csp(*r)) for r in self._all(f"SELECT {_CSP_COLS} FROM csps ORDER BY seq")
-            ],
-            "enterprises": [
-                asdict(_enterprise(r))
-                for r in self._all(f"SELECT {_ENT_COLS} FROM enterprises ORDER BY seq")
-            ],
-            "mappings": [
-                asdict(_mapping(r))
-                for r in self._all(f"SELECT {_MAP_COLS} FROM mappings ORDER BY seq")
-            ],
+            "csps": [asdict(Csp(*r)) for r in rows(_CSP_COLS, "csps")],
+            "enterprises": [asdict(_enterprise(r)) for r in rows(_ENT_COLS, "enterprises")],
+            "mappings": [asdict(_mapping(r)) for r in rows(_MAP_COLS, "mappings")],
         }
 
     def wipe(self) -> None:

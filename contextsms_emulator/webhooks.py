@@ -5,14 +5,19 @@ The guide: when an SMS/MMS reaches a mapped number, the platform POSTs a
 retried with exponential backoff while the endpoint is unavailable; the platform "may
 perform a verification handshake (challenge)". The emulator's readings (docs/emulator.md):
 
-* A webhook is registered through the operator API for one enterprise or one CSP. On
+* Webhooks are the Webex service's: only its guide documents events. A webhook is
+  registered through the operator API for one Webex enterprise or one account's CSP
+  (a Teams enterprise, or a CSP created through the Teams API, would never get an
+  event, so registering one is refused with a 400 that says why). On
   registration (and on demand) the emulator POSTs a challenge,
   ``{"eventType": "webhook.verification", "challenge": TOKEN, "webhookId": ...,
   "timestamp": ...}``; the receiver passes by answering 2xx with ``TOKEN`` as its body,
   or ``{"challenge": TOKEN}``. Only then is the webhook active.
-* An inbound message to a number mapped to a Webex bot makes one delivery per active
-  webhook of the mapping's enterprise and of its CSP. A number no mapping routes, or
-  one routed to Teams (whose API documents no webhook), makes none.
+* An inbound message is routed by the mapping of its ``to`` number on the service where
+  that number is mapped; a number mapped on both services needs ``service`` to say
+  which. A message routed on Webex makes one delivery per active webhook of the
+  mapping's enterprise and of its CSP. A number no mapping routes, or one routed on
+  Teams (whose API documents no webhook), makes none.
 * Deliveries run on the :class:`~contextsms_emulator.delivery.Courier` with the
   :class:`~contextsms_emulator.delivery.DeliveryPolicy` schedule; every attempt is
   logged, and pending deliveries resume after a restart.
@@ -38,14 +43,15 @@ from contextsms_emulator.records import (
     Delivery,
     DeliveryAttempt,
     InboundMessage,
+    Mapping,
     Media,
     Webhook,
 )
+from contextsms_emulator.services import API_NAMES, SERVICES, TEAMS, WEBEX, Service
 from contextsms_emulator.store import Store
 
 EVENT_TYPE: Final = "message.received"
 VERIFICATION_EVENT_TYPE: Final = "webhook.verification"
-WEBEX_APP_TYPE: Final = "Webex"
 DUPLICATE_WEBHOOK: Final = "DUPLICATE_WEBHOOK"
 HEADER_WEBHOOK: Final = "X-ContextSMS-Webhook-Id"
 HEADER_DELIVERY: Final = "X-ContextSMS-Delivery-Id"
@@ -160,8 +166,12 @@ class WebhookService:
             enterprise = self._store.get_enterprise(enterprise_id)
             if enterprise is None or enterprise.deleted:
                 raise errors.not_found(f"Enterprise {enterprise_id} not found")
-        elif csp_id is not None and not self._csp_exists(csp_id):
-            raise errors.not_found(f"CSP {csp_id} not found")
+            if enterprise.service != WEBEX:
+                raise self._no_events(f"Enterprise {enterprise_id}", "enterprise_id")
+        elif csp_id is not None and csp_id not in self._accounts.csp_ids():
+            if csp_id not in self._store.csp_ids(TEAMS):
+                raise errors.not_found(f"CSP {csp_id} not found")
+            raise self._no_events(f"CSP {csp_id}", "csp_id")
         now = self.courier.now_ms()
         try:
             with self._store.transaction() as tx:
@@ -188,11 +198,13 @@ class WebhookService:
             ) from None
         return webhook
 
-    def _csp_exists(self, csp_id: str) -> bool:
-        if csp_id in self._accounts.csp_ids():
-            return True
-        with self._store.transaction() as tx:
-            return self._store.csp_exists(tx, csp_id)
+    @staticmethod
+    def _no_events(what: str, field: str) -> ApiError:
+        return errors.bad_request(
+            f"{what} is a record of the {API_NAMES[TEAMS]}, which documents no webhook "
+            f"events: only the {API_NAMES[WEBEX]}'s numbers send them",
+            field,
+        )
 
     def webhook(self, webhook_id: str) -> Webhook:
         found = self._store.get_webhook(webhook_id)
@@ -250,13 +262,32 @@ class WebhookService:
 
     # --- inbound messages -------------------------------------------------------------------
 
+    def route(self, to_number: str, service: Service | None) -> Mapping | None:
+        """The mapping an inbound message to ``to_number`` reaches: on ``service`` if
+        given, else on the one service where the number is mapped (400 if on both)."""
+        if service is not None:
+            return self._store.get_mapping_by_phone(to_number, service)
+        found = self._store.mappings_of_phone(to_number)
+        if len(found) > 1:
+            raise errors.bad_request(
+                f"Phone number {to_number} is mapped on both services; "
+                f"give 'service' ({' or '.join(SERVICES)})",
+                "service",
+            )
+        return found[0] if found else None
+
     def receive(
-        self, to_number: str, from_number: str, text: str, media: Iterable[Media]
+        self,
+        to_number: str,
+        from_number: str,
+        text: str,
+        media: Iterable[Media],
+        service: Service | None = None,
     ) -> Received:
         """Record a message reaching ``to_number`` and start delivering its event."""
         media = tuple(media)
         now = self.courier.now_ms()
-        mapping = self._store.get_mapping_by_phone(to_number)
+        mapping = self.route(to_number, service)
         with self._store.transaction() as tx:
             message_seq = self._store.next_seq(tx, "message")
             message = InboundMessage(
@@ -270,10 +301,11 @@ class WebhookService:
                 enterprise_id=mapping.enterprise_id if mapping else None,
                 messaging_app_type=mapping.messaging_app_type if mapping else None,
                 media_forwarded=bool(media) and mapping is not None and mapping.mms_enabled,
+                service=mapping.service if mapping else service,
             )
             self._store.insert_message(tx, message_seq, message)
             deliveries: list[Delivery] = []
-            if mapping is not None and mapping.messaging_app_type == WEBEX_APP_TYPE:
+            if mapping is not None and mapping.service == WEBEX:
                 event = json.dumps(event_for(message), separators=(",", ":"))
                 for webhook in self._store.active_webhooks_for(
                     mapping.enterprise_id, mapping.csp_id

@@ -1,6 +1,8 @@
 """Login and refresh, mounted twice: the Webex auth service (/v1/auth) and Teams (/api/v2/auth).
 
-Tokens from either base work on both APIs: it is one platform with one signing key.
+The two are separate auth services, as the documents describe them on separate hosts:
+the same accounts log in at both, but a token pair is its issuer's (``aud``) and works
+only on that service's API, and a refresh token only at the auth service that issued it.
 """
 
 import asyncio
@@ -13,17 +15,25 @@ from contextsms_emulator import clock, errors
 from contextsms_emulator.accounts import Account
 from contextsms_emulator.routes.common import Routes, json
 from contextsms_emulator.schemas.auth import AuthResponse, LoginRequest, RefreshRequest
+from contextsms_emulator.services import Service
 from contextsms_emulator.state import EmulatorState
 from contextsms_emulator.tokens import InvalidToken
 
 
 def register(
-    app: FastAPI, state: EmulatorState, *, prefix: str, services: list[str], tag: str
+    app: FastAPI,
+    state: EmulatorState,
+    *,
+    service: Service,
+    prefix: str,
+    services: list[str],
+    tag: str,
 ) -> None:
+    """``services`` is what the login answer lists (``["context-webex"]``, ``["Teams"]``)."""
     api = Routes(app, prefix, tag)
 
     def auth_body(account: Account) -> dict[str, Any]:
-        issued = state.tokens.issue(account)
+        issued = state.tokens.issue(account, service)
         return {
             "username": account.username,
             "accessToken": issued.access_token,
@@ -55,7 +65,7 @@ def register(
     )
     async def get_access_token(body: RefreshRequest) -> JSONResponse:
         try:
-            subject = state.tokens.refresh_subject(body.refresh_token)
+            subject = state.tokens.refresh_subject(body.refresh_token, service)
         except InvalidToken:
             raise errors.unauthorized("Invalid or expired refresh token") from None
         account = state.accounts.get(subject)

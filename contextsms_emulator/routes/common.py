@@ -1,5 +1,8 @@
 """Dependencies every protected route shares: the bearer caller and the write check.
 
+Each is made for one service: it accepts only access tokens of that service's auth
+service (a Webex token is a 401 on the Teams API, and the reverse).
+
 Each is a single dependency reading the Authorization header itself (verified tokens are
 cached), because every extra level of FastAPI dependency resolution costs on every
 request. As dependencies they run before the body is validated, so a request without a
@@ -21,6 +24,7 @@ from fastapi.types import DecoratedCallable
 
 from contextsms_emulator import asgi
 from contextsms_emulator.rules import Caller, Platform
+from contextsms_emulator.services import Service
 from contextsms_emulator.state import EmulatorState
 
 CallerDependency = Callable[[Request], Awaitable[Caller]]
@@ -29,22 +33,22 @@ _GUARDS: WeakSet[CallerDependency] = WeakSet()
 """Every dependency made below: the ones :func:`check_credentials` may run."""
 
 
-def caller_dependency(state: EmulatorState) -> CallerDependency:
-    """A dependency yielding the authenticated caller (401 otherwise)."""
+def caller_dependency(state: EmulatorState, service: Service) -> CallerDependency:
+    """A dependency yielding the caller authenticated by ``service`` (401 otherwise)."""
 
     async def current_caller(request: Request) -> Caller:
-        return state.authenticate(asgi.bearer_token(request.scope))
+        return state.authenticate(asgi.bearer_token(request.scope), service)
 
     _GUARDS.add(current_caller)
     return current_caller
 
 
-def writer_dependency(state: EmulatorState) -> Callable[[str], CallerDependency]:
+def writer_dependency(state: EmulatorState, service: Service) -> Callable[[str], CallerDependency]:
     """``writer("create enterprises")``: the caller, if its role may write (403 otherwise)."""
 
     def writer(action: str) -> CallerDependency:
         async def current_writer(request: Request) -> Caller:
-            who = state.authenticate(asgi.bearer_token(request.scope))
+            who = state.authenticate(asgi.bearer_token(request.scope), service)
             Platform.require_write(who, action)
             return who
 

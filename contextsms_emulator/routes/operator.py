@@ -1,14 +1,15 @@
-"""``/_emulator``: request log, records, reset, faults and Idempotency-Key handling.
+"""``/_emulator``: request log, records, seeding, reset, faults and Idempotency-Key handling.
 
 No auth: loopback/test use only.
 """
 
 import re
+from typing import Annotated
 
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from contextsms_emulator import errors
+from contextsms_emulator import errors, seeding
 from contextsms_emulator.faults import FaultConfig, OneShotFault
 from contextsms_emulator.routes.common import Routes, json
 from contextsms_emulator.schemas.operator import (
@@ -19,7 +20,13 @@ from contextsms_emulator.schemas.operator import (
     Records,
     RequestLogItem,
 )
+from contextsms_emulator.schemas.seed import body_schema
+from contextsms_emulator.services import Service
 from contextsms_emulator.state import EmulatorState
+
+DUPLICATE_NUMBER: dict[int | str, dict[str, object]] = {
+    409: {"model": errors.ErrorResponse, "description": "A number is already mapped"}
+}
 
 PREFIX = "/_emulator"
 
@@ -37,9 +44,33 @@ def register(app: FastAPI, state: EmulatorState) -> None:
         state.request_log.clear()
         return Response(status_code=204)
 
-    @api.get("/records", response_model=Records, summary="Every record of every tenant")
-    async def records() -> JSONResponse:
-        return json(state.store.dump())
+    @api.get(
+        "/records",
+        response_model=Records,
+        responses=errors.responses(400, faults=False),
+        summary="Every record of every tenant (of one service, if asked)",
+    )
+    async def records(
+        service: Annotated[Service | None, Query(description="only this service's")] = None,
+    ) -> JSONResponse:
+        return json(state.store.dump(service))
+
+    @api.post(
+        "/seed",
+        status_code=201,
+        response_model=Records,
+        responses=errors.responses(400, faults=False) | DUPLICATE_NUMBER,
+        summary="Create accounts' records as if made in the portal; all or nothing",
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": body_schema()}},
+            }
+        },
+    )
+    async def seed(request: Request) -> JSONResponse:
+        accounts, single = seeding.parse(await request.body())
+        return json(state.seeder.seed(accounts, seeding.namer(single)), 201)
 
     @api.post(
         "/reset",

@@ -23,6 +23,7 @@ from contextsms_emulator.schemas.stripe import (
     StripeEvent,
     WebhookAck,
 )
+from contextsms_emulator.services import TEAMS
 from contextsms_emulator.state import EmulatorState
 
 PREFIX: Final = "/api/v2/stripe"
@@ -56,7 +57,7 @@ def subscription_from(event: StripeEvent) -> Subscription | None:
 
 def register(app: FastAPI, state: EmulatorState) -> None:
     api = Routes(app, PREFIX, "Teams Platform API v2: Stripe")
-    caller = caller_dependency(state)
+    caller = caller_dependency(state, TEAMS)
     settings = state.settings
 
     @api.post(

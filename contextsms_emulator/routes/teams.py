@@ -14,6 +14,7 @@ from contextsms_emulator.routes.common import Routes, caller_dependency, json, w
 from contextsms_emulator.rules import Caller
 from contextsms_emulator.schemas import teams
 from contextsms_emulator.schemas.teams import CspConfig, TeamsCsp, TeamsEnterprise, TeamsMapping
+from contextsms_emulator.services import TEAMS
 from contextsms_emulator.state import EmulatorState
 from contextsms_emulator.validation import is_e164
 
@@ -27,8 +28,8 @@ def _text(example: str) -> dict[int | str, dict[str, object]]:
 def register(app: FastAPI, state: EmulatorState) -> None:
     api = Routes(app, PREFIX, "Teams Platform API v2")
     platform = state.platform
-    caller = caller_dependency(state)
-    writer = writer_dependency(state)
+    caller = caller_dependency(state, TEAMS)
+    writer = writer_dependency(state, TEAMS)
 
     @api.post(
         "/csp",

@@ -10,6 +10,7 @@ from contextsms_emulator.routes.common import Routes, caller_dependency, json, w
 from contextsms_emulator.rules import Caller
 from contextsms_emulator.schemas import webex
 from contextsms_emulator.schemas.webex import WebexEnterprise, WebexMapping
+from contextsms_emulator.services import WEBEX
 from contextsms_emulator.state import EmulatorState
 
 PREFIX = "/api/v1"
@@ -22,8 +23,8 @@ MAX_PAGE = 2**31 - 1
 def register(app: FastAPI, state: EmulatorState) -> None:
     api = Routes(app, PREFIX, "Webex Bot API v1")
     platform = state.platform
-    caller = caller_dependency(state)
-    writer = writer_dependency(state)
+    caller = caller_dependency(state, WEBEX)
+    writer = writer_dependency(state, WEBEX)
 
     @api.post(
         "/enterprise/{cspId}",

@@ -25,6 +25,7 @@ from contextsms_emulator.schemas.webhooks import (
     WebhookCreate,
     WebhookOut,
 )
+from contextsms_emulator.services import WEBEX
 from contextsms_emulator.state import EmulatorState
 from contextsms_emulator.webhooks import event_for
 
@@ -41,7 +42,7 @@ def message_body(message: InboundMessage, deliveries: list[str]) -> dict[str, An
     routed = message.mapping_id is not None
     body.update(
         routed=routed,
-        event=event_for(message) if routed and message.messaging_app_type == "Webex" else None,
+        event=event_for(message) if routed and message.service == WEBEX else None,
         deliveries=deliveries,
     )
     return body
@@ -128,7 +129,7 @@ def register(app: FastAPI, state: EmulatorState) -> None:
         if not body.text and not body.media:
             raise errors.bad_request("Give 'text', 'media', or both", "text")
         media = [Media(m.url, m.content_type) for m in body.media]
-        received = service.receive(body.to, body.from_, body.text, media)
+        received = service.receive(body.to, body.from_, body.text, media, body.service)
         ids = [d.delivery_id for d in received.deliveries]
         return json(message_body(received.message, ids), 202)
 

@@ -60,6 +60,8 @@ class RequestLogItem(OperatorModel):
 
 
 class Records(OperatorModel):
+    """Records as stored (snake_case), each with its ``service`` (``webex`` | ``teams``)."""
+
     csps: list[dict[str, object]]
     enterprises: list[dict[str, object]]
     mappings: list[dict[str, object]]

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from contextsms_emulator.schemas.operator import OperatorModel
+from contextsms_emulator.services import Service
 from contextsms_emulator.validation import E164
 
 MAX_URL: int = 2048
@@ -54,6 +55,10 @@ class InboundCreate(OperatorModel):
     """An SMS (``text``) or MMS (``media``, with or without text) sent to ``to``."""
 
     to: E164
+    service: Service | None = Field(
+        default=None,
+        description="Where `to` is mapped; needed only when it is mapped on both services",
+    )
     from_: E164 = Field(alias="from", examples=["+15551230001"])
     text: str = Field(default="", max_length=MAX_MESSAGE_TEXT, examples=["Hello, I need help"])
     media: list[MediaIn] = Field(default_factory=list, max_length=MAX_MEDIA)
@@ -108,6 +113,7 @@ class InboundOut(OperatorModel):
     enterprise_id: str | None
     messaging_app_type: str | None
     media_forwarded: bool = Field(description="False when the mapping has MMS disabled")
+    service: Service | None = Field(description="The service that routed it (or was asked)")
     routed: bool
     event: MessageReceivedEvent | None = Field(description="What webhooks get; null if none")
     deliveries: list[str] = Field(description="Delivery ids, one per active webhook")

@@ -43,22 +43,36 @@ class PortalTransport(httpx.BaseTransport):
 
 
 class Session:
-    """A logged-in user: every request carries its bearer token."""
+    """A user logged in at both auth services: each request carries the token of the
+    service whose API it calls (``/api/v2/...`` Teams, everything else Webex)."""
 
     def __init__(self, client: httpx.Client, username: str, password: str) -> None:
         self.client = client
         self.username = username
-        response = client.post("/v1/auth/login", json={"username": username, "password": password})
+        credentials = {"username": username, "password": password}
+        response = client.post("/v1/auth/login", json=credentials)
         assert response.status_code == 200, response.text
         self.login = response.json()
         self.token: str = self.login["accessToken"]
+        teams = client.post("/api/v2/auth/login", json=credentials)
+        assert teams.status_code == 200, teams.text
+        self.teams_login = teams.json()
+        self.teams_token: str = self.teams_login["accessToken"]
 
     @property
     def headers(self) -> dict[str, str]:
+        """The Webex token's header."""
         return {"Authorization": f"Bearer {self.token}"}
 
+    @property
+    def teams_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.teams_token}"}
+
+    def headers_for(self, path: str) -> dict[str, str]:
+        return self.teams_headers if path.startswith("/api/v2/") else self.headers
+
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        headers = {**self.headers, **kwargs.pop("headers", {})}
+        headers = {**self.headers_for(path), **kwargs.pop("headers", {})}
         return self.client.request(method, path, headers=headers, **kwargs)
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:

@@ -1,4 +1,9 @@
-"""Login, refresh and bearer tokens: real HS256 JWTs with expiry, on both auth bases."""
+"""Login, refresh and bearer tokens: real HS256 JWTs with expiry, from two auth services.
+
+The same accounts log in at both (Webex ``/v1/auth``, Teams ``/api/v2/auth``), but each
+token pair belongs to its issuer (``aud``): its access token opens only that service's
+API and its refresh token refreshes only there.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,11 @@ from contextsms_emulator.tokens import TokenService
 
 LOGIN = {"username": DEMO_USER, "password": DEMO_PASSWORD}
 PROTECTED = f"/api/v1/mappings/csp/{DEMO_CSP_ID}"
+# an auth service, and a protected call on its own service's API
+AUTH_SERVICES = {
+    "/v1/auth": ("webex", PROTECTED),
+    "/api/v2/auth": ("teams", f"/api/v2/mapping/csp/{DEMO_CSP_ID}"),
+}
 
 
 def test_login_returns_the_documented_auth_response(client: httpx.Client) -> None:
@@ -43,12 +53,21 @@ def test_login_returns_the_documented_auth_response(client: httpx.Client) -> Non
     claims = jwt.decode(body["accessToken"], options={"verify_signature": False})
     assert claims["sub"] == DEMO_USER and claims["csp"] == DEMO_CSP_ID
     assert claims["roles"] == ["CSP_ADMIN"] and claims["typ"] == "access"
+    assert claims["aud"] == "webex"
     assert {"iat", "exp", "jti"} <= set(claims)
     assert jwt.get_unverified_header(body["accessToken"])["alg"] == "HS256"
     # Default TTL one hour; the printed expiry is that whole second, never later.
     assert 3600 <= claims["exp"] - before <= 3602
     printed = datetime.strptime(body["expirationTimeInUTC"], "%Y-%m-%dT%H:%M:%SZ")
     assert printed.replace(tzinfo=UTC).timestamp() == claims["exp"]
+
+
+def test_the_teams_login_issues_tokens_of_the_teams_service(client: httpx.Client) -> None:
+    body = client.post("/api/v2/auth/login", json=LOGIN).json()
+    AuthResponse.model_validate(body)
+    assert body["services"] == ["Teams"] and body["tenantId"] == DEMO_CSP_ID
+    for token in (body["accessToken"], body["refreshToken"]):
+        assert jwt.decode(token, options={"verify_signature": False})["aud"] == "teams"
 
 
 def test_every_login_issues_distinct_tokens(client: httpx.Client) -> None:
@@ -81,19 +100,35 @@ def test_login_without_a_password_is_400(client: httpx.Client) -> None:
     assert_error(response, 400, "BAD_REQUEST", "password")
 
 
-def test_refresh_issues_a_new_usable_access_token(client: httpx.Client) -> None:
-    login = client.post("/v1/auth/login", json=LOGIN).json()
-    for base in ("/v1/auth", "/api/v2/auth"):
+@pytest.mark.parametrize("base", AUTH_SERVICES)
+def test_refresh_issues_a_new_access_token_usable_on_its_service(
+    client: httpx.Client, base: str
+) -> None:
+    service, protected = AUTH_SERVICES[base]
+    login = client.post(f"{base}/login", json=LOGIN).json()
+    response = client.post(
+        f"{base}/getaccesstoken",
+        json={"username": DEMO_USER, "refreshToken": login["refreshToken"]},
+    )
+    assert response.status_code == 200
+    body = response.json()
+    AuthResponse.model_validate(body)
+    assert body["accessToken"] != login["accessToken"]
+    assert jwt.decode(body["accessToken"], options={"verify_signature": False})["aud"] == service
+    used = client.get(protected, headers={"Authorization": f"Bearer {body['accessToken']}"})
+    assert used.status_code == 200
+
+
+def test_a_refresh_token_refreshes_only_at_the_auth_service_that_issued_it(
+    client: httpx.Client,
+) -> None:
+    for issuer, other in (("/v1/auth", "/api/v2/auth"), ("/api/v2/auth", "/v1/auth")):
+        refresh = client.post(f"{issuer}/login", json=LOGIN).json()["refreshToken"]
         response = client.post(
-            f"{base}/getaccesstoken",
-            json={"username": DEMO_USER, "refreshToken": login["refreshToken"]},
+            f"{other}/getaccesstoken", json={"username": DEMO_USER, "refreshToken": refresh}
         )
-        assert response.status_code == 200
-        body = response.json()
-        AuthResponse.model_validate(body)
-        assert body["accessToken"] != login["accessToken"]
-        used = client.get(PROTECTED, headers={"Authorization": f"Bearer {body['accessToken']}"})
-        assert used.status_code == 200
+        body = assert_error(response, 401, "UNAUTHORIZED")
+        assert body["error"] == "Invalid or expired refresh token"
 
 
 def test_refresh_refuses_access_tokens_other_users_and_garbage(client: httpx.Client) -> None:
@@ -138,7 +173,7 @@ def test_an_expired_access_token_is_401(app: EmulatorApp, client: httpx.Client) 
     an_hour_ago = TokenService(
         app.emulator.store.signing_secret(), 60, 60, clock=lambda: time.time() - 3600
     )
-    expired = an_hour_ago.issue(account)
+    expired = an_hour_ago.issue(account, "webex")
     _token_error(client.get(PROTECTED, headers={"Authorization": f"Bearer {expired.access_token}"}))
     refresh = client.post(
         "/v1/auth/getaccesstoken",
@@ -179,12 +214,36 @@ def test_a_refresh_token_is_not_an_access_token(client: httpx.Client) -> None:
     _token_error(client.get(PROTECTED, headers={"Authorization": f"Bearer {refresh}"}))
 
 
-def test_tokens_from_either_auth_base_work_on_both_apis(client: httpx.Client) -> None:
-    for base in ("/v1/auth", "/api/v2/auth"):
+def test_a_token_opens_only_the_api_of_the_auth_service_that_issued_it(
+    client: httpx.Client,
+) -> None:
+    for base, (_, protected) in AUTH_SERVICES.items():
         token = client.post(f"{base}/login", json=LOGIN).json()["accessToken"]
         headers = {"Authorization": f"Bearer {token}"}
-        assert client.get(PROTECTED, headers=headers).status_code == 200
-        assert client.get(f"/api/v2/mapping/csp/{DEMO_CSP_ID}", headers=headers).status_code == 200
+        assert client.get(protected, headers=headers).status_code == 200
+        for _, elsewhere in (v for b, v in AUTH_SERVICES.items() if b != base):
+            _token_error(client.get(elsewhere, headers=headers))
+
+
+def test_a_token_of_the_other_service_is_refused_even_once_verified_and_cached(
+    client: httpx.Client,
+) -> None:
+    teams = client.post("/api/v2/auth/login", json=LOGIN).json()["accessToken"]
+    headers = {"Authorization": f"Bearer {teams}"}
+    assert client.get(f"/api/v2/mapping/csp/{DEMO_CSP_ID}", headers=headers).status_code == 200
+    _token_error(client.get(PROTECTED, headers=headers))
+
+
+def test_a_token_without_an_audience_is_refused_by_both_apis(
+    app: EmulatorApp, client: httpx.Client
+) -> None:
+    """A token signed before the services were separated (no ``aud``) opens neither."""
+    webex = client.post("/v1/auth/login", json=LOGIN).json()["accessToken"]
+    claims = jwt.decode(webex, options={"verify_signature": False})
+    del claims["aud"]
+    old = jwt.encode(claims, app.emulator.store.signing_secret(), algorithm="HS256")
+    for _, protected in AUTH_SERVICES.values():
+        _token_error(client.get(protected, headers={"Authorization": f"Bearer {old}"}))
 
 
 def test_a_business_user_can_read_but_not_write(admin: Session, viewer: Session) -> None:

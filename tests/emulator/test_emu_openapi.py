@@ -38,6 +38,7 @@ ENDPOINTS = {
     ("get", "/_emulator/requests"),
     ("delete", "/_emulator/requests"),
     ("get", "/_emulator/records"),
+    ("post", "/_emulator/seed"),
     ("post", "/_emulator/reset"),
     ("get", "/_emulator/faults"),
     ("put", "/_emulator/faults"),

@@ -92,9 +92,11 @@ def test_records_show_every_tenant_in_snake_case(
         "deleted": False,
         "created_date": records["enterprises"][0]["created_date"],
         "update_date": records["enterprises"][0]["update_date"],
+        "service": "webex",
     }
     assert records["csps"][0]["csp_id"] == csp["cspId"]
     assert records["csps"][0]["parent_csp_id"] == DEMO_CSP_ID
+    assert records["csps"][0]["service"] == "teams"
 
 
 def test_reset_wipes_data_but_keeps_accounts_and_tokens(

@@ -230,3 +230,42 @@ def test_small_responses_are_not_held_back_by_nagle(
     for _ in range(20):
         http.get(emu.url + "/_emulator/faults")
     assert (time.perf_counter() - started) / 20 < 0.02
+
+
+def test_seed_posts_portal_made_accounts_and_records_filters_by_service(
+    emu: EmulatorProcess,
+) -> None:
+    account = {
+        "service": "teams",
+        "csp_id": DEMO_CSP_ID,
+        "enterprises": [
+            {
+                "name": "Sunshine Dental Clinic",
+                "contact": "Dr. Maria Rodriguez",
+                "phone_number": "+15559876543",
+                "email": "maria@sunshinedental.com",
+                "numbers": [{"phone_number": "+15559876543", "messaging_app_id": "ch-1"}],
+            }
+        ],
+    }
+    made = emu.seed(account)
+    assert [(e["enterprise_id"], e["service"]) for e in made["enterprises"]] == [
+        ("E0000001", "teams")
+    ]
+    assert emu.records(service="teams") == made
+    assert emu.records(service="webex") == {"csps": [], "enterprises": [], "mappings": []}
+    with pytest.raises(httpx.HTTPStatusError) as refused:
+        emu.seed([{**account, "service": "webex"}, account])  # the Teams number again
+    assert refused.value.response.status_code == 409
+    assert emu.records() == made  # all or nothing
+
+
+def test_seed_files_seed_a_new_file_database_once(tmp_path: Path) -> None:
+    from contextsms_emulator.seeds import PORTAL_ACCOUNT
+
+    db = str(tmp_path / "emulator.db")
+    with EmulatorProcess(db=db, seed_files=[PORTAL_ACCOUNT]) as emu:
+        seeded = emu.records()
+        assert {e["service"] for e in seeded["enterprises"]} == {"webex", "teams"}
+        emu.restart()
+        assert emu.records() == seeded

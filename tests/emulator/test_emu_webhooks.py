@@ -155,7 +155,8 @@ def make_world(portal: anyio.from_thread.BlockingPortal) -> Iterator[Callable[..
 
 
 def _seed(world: World) -> None:
-    """Two enterprises of the demo CSP: one with a Webex and a Teams number, one empty."""
+    """Two Webex enterprises of the demo CSP, one with a number, one empty; a Teams
+    enterprise with a number."""
     admin = world.admin
     for key, phone in (("enterprise", "+15551234567"), ("other_enterprise", "+15551234568")):
         created = admin.post(
@@ -174,8 +175,14 @@ def _seed(world: World) -> None:
             "mmsEnabled": True,
         },
     )
+    teams_enterprise = admin.post(
+        f"/api/v2/enterprise/{DEMO_CSP_ID}",
+        json={"name": "ABC", "contact": "Sarah", "number": "+15551234569", "email": "s@abc.co"},
+    )
+    assert teams_enterprise.status_code == 201, teams_enterprise.text
+    world.ids["teams_enterprise"] = teams_enterprise.json()["enterpriseId"]
     teams = admin.post(
-        f"/api/v2/mapping/add/{enterprise}",
+        f"/api/v2/mapping/add/{world.ids['teams_enterprise']}",
         json={"phoneNumber": TEAMS_NUMBER, "messagingAppType": "Teams", "messagingAppId": "ch-1"},
     )
     assert webex.status_code == 201 and teams.status_code == 200
@@ -185,7 +192,7 @@ def _seed(world: World) -> None:
 
 @pytest.fixture
 def world(make_world: Callable[..., World]) -> World:
-    """A seeded emulator: a Webex and a Teams number on one enterprise, another empty."""
+    """A seeded emulator: a Webex number, an empty Webex enterprise, a Teams number."""
     return make_world()
 
 
@@ -436,7 +443,72 @@ def test_a_number_routed_to_teams_produces_no_webhook_event(world: World) -> Non
     world.settle()
 
     assert (answer["routed"], answer["messaging_app_type"]) == (True, "Teams")
+    assert (answer["service"], answer["enterprise_id"]) == ("teams", world.ids["teams_enterprise"])
     assert answer["deliveries"] == [] and world.receiver.events == []
+
+
+def test_a_message_is_routed_on_the_service_where_its_number_is_mapped(world: World) -> None:
+    answer = world.inbound().json()
+    assert (answer["service"], answer["mapping_id"]) == ("webex", world.ids["mapping"])
+    unrouted = world.inbound(to="+15550009999").json()
+    assert (unrouted["service"], unrouted["routed"]) == (None, False)
+
+
+def map_webex_number_on_teams_too(world: World) -> str:
+    both = world.admin.post(
+        f"/api/v2/mapping/add/{world.ids['teams_enterprise']}",
+        json={"phoneNumber": WEBEX_NUMBER, "messagingAppType": "Teams", "messagingAppId": "ch-2"},
+    )
+    assert both.status_code == 200, both.text
+    mapping_id: str = both.json()["numberToMessageAppMapId"]
+    return mapping_id
+
+
+def test_a_number_mapped_on_both_services_needs_the_service_named(world: World) -> None:
+    map_webex_number_on_teams_too(world)
+    refused = world.inbound()
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["details"]["field"] == "service"
+    assert world.client.get("/_emulator/inbound").json() == []
+
+
+def test_the_named_service_routes_a_number_mapped_on_both_with_its_own_records(
+    world: World,
+) -> None:
+    teams_mapping = map_webex_number_on_teams_too(world)
+    world.register(csp_id=DEMO_CSP_ID)
+
+    on_webex = world.inbound(service="webex").json()
+    on_teams = world.inbound(service="teams").json()
+    world.settle()
+
+    assert (on_webex["mapping_id"], on_webex["enterprise_id"]) == (
+        world.ids["mapping"],
+        world.ids["enterprise"],
+    )
+    assert on_webex["event"]["mappingId"] == world.ids["mapping"]
+    assert (on_teams["mapping_id"], on_teams["enterprise_id"], on_teams["event"]) == (
+        teams_mapping,
+        world.ids["teams_enterprise"],
+        None,
+    )
+    assert [event["mappingId"] for _, event, _ in world.receiver.events] == [world.ids["mapping"]]
+
+
+def test_a_service_where_the_number_is_not_mapped_routes_nothing(world: World) -> None:
+    answer = world.inbound(to=TEAMS_NUMBER, service="webex").json()
+    assert (answer["routed"], answer["service"], answer["deliveries"]) == (False, "webex", [])
+
+
+def test_a_webhook_for_a_teams_record_is_refused_as_it_would_get_no_event(world: World) -> None:
+    teams = world.register(enterprise_id=world.ids["teams_enterprise"])
+    assert teams.status_code == 400, teams.text
+    assert teams.json()["details"]["field"] == "enterprise_id"
+    created = world.admin.post("/api/v2/csp", json={"email": "c@csp.test", "name": "Sub"})
+    sub_csp = world.register(csp_id=created.json()["cspId"])
+    assert sub_csp.status_code == 400, sub_csp.text
+    assert sub_csp.json()["details"]["field"] == "csp_id"
+    assert world.receiver.seen == [] and world.client.get("/_emulator/webhooks").json() == []
 
 
 def test_a_deleted_mapping_routes_nothing_any_more(world: World) -> None:
@@ -458,6 +530,7 @@ def test_a_deleted_mapping_routes_nothing_any_more(world: World) -> None:
             "media.content_type",
         ),
         ({"channel": "sms"}, "channel"),
+        ({"service": "sms"}, "service"),
     ],
 )
 def test_bad_inbound_messages_are_refused_and_record_nothing(

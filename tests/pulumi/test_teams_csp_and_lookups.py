@@ -155,9 +155,8 @@ def test_lookups_return_the_records_the_program_created(project_factory, emulato
     assert [
         (m["mapping_id"], m["phone_number"], m["name"]) for m in out["enterprise_mappings"]
     ] == [(mapping_id, "+15559870000", "Front Desk")]
-    assert sorted(e["enterprise_id"] for e in out["enterprises"]) == sorted(
-        [enterprise_id, out["webex_enterprise_id"]]  # one CSP, both APIs
-    )
+    # the CSP's Teams enterprises only: the Webex one lives on the other service
+    assert [e["enterprise_id"] for e in out["enterprises"]] == [enterprise_id]
     assert out["by_app_id"]["mapping_id"] == mapping_id
     assert out["by_app_id"]["messaging_app_id"] == "teams-channel-1"
     assert "no_such_app" not in out  # the lookup found nothing: None, which exports as absent

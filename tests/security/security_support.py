@@ -4,9 +4,10 @@ The suite's own helper module (tests/ has no packages and several conftest.py fi
 nothing here comes from a conftest). The emulator is built in-process and reached through
 ``httpx`` over ``httpx.ASGITransport`` on an anyio blocking portal, as tests/emulator does.
 
-Two tenants, each its own CSP (``CSP_ADMIN``): A owns records with distinctive values
-(``A_VALUES`` and the ids the emulator hands out); B is the intruder. Leak rules, used by
-every test here:
+Two tenants, each its own CSP (``CSP_ADMIN``), each logged in at both auth services
+(a token opens only its own service's API): A owns records on both services with
+distinctive values (``A_VALUES`` and the ids the emulator hands out); B is the intruder.
+Leak rules, used by every test here:
 
 - ``never`` strings (passwords, every token) must not appear in a response at all;
 - a tenant-A value must not appear unless the request itself carried it (an echo of
@@ -107,23 +108,55 @@ def in_process(**overrides: Any) -> Iterator[tuple[EmulatorApp, httpx.Client]]:
 # --- tenants -------------------------------------------------------------------------------
 
 
+def service_of(path: str) -> str:
+    """The service whose API (and auth service) a path belongs to."""
+    return "teams" if path.startswith("/api/v2/") else "webex"
+
+
 @dataclass
 class Tenant:
+    """A user logged in at both auth services: ``access``/``refresh`` are the Webex
+    pair, ``teams_access``/``teams_refresh`` the Teams pair."""
+
     username: str
     csp_id: str
     access: str
     refresh: str
+    teams_access: str
+    teams_refresh: str
 
     @property
     def auth(self) -> dict[str, str]:
+        """The Webex access token's header."""
         return {"Authorization": f"Bearer {self.access}"}
+
+    @property
+    def teams_auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.teams_access}"}
+
+    def auth_for(self, path: str) -> dict[str, str]:
+        """The header of the token that the API of ``path`` accepts."""
+        return self.teams_auth if service_of(path) == "teams" else self.auth
+
+    def other_auth_for(self, path: str) -> dict[str, str]:
+        """A genuine token of this user, from the other service's auth service."""
+        return self.auth if service_of(path) == "teams" else self.teams_auth
+
+    def refresh_for(self, service: str) -> str:
+        return self.teams_refresh if service == "teams" else self.refresh
+
+    @property
+    def tokens(self) -> set[str]:
+        return {self.access, self.refresh, self.teams_access, self.teams_refresh}
 
 
 def login(client: httpx.Client, username: str, password: str, csp_id: str) -> Tenant:
-    response = client.post("/v1/auth/login", json={"username": username, "password": password})
-    assert response.status_code == 200, response.text
-    body = response.json()
-    return Tenant(username, csp_id, body["accessToken"], body["refreshToken"])
+    pairs = []
+    for base in ("/v1/auth", "/api/v2/auth"):
+        response = client.post(f"{base}/login", json={"username": username, "password": password})
+        assert response.status_code == 200, response.text
+        pairs += [response.json()["accessToken"], response.json()["refreshToken"]]
+    return Tenant(username, csp_id, *pairs)
 
 
 def _created(response: httpx.Response, key: str) -> str:
@@ -134,15 +167,17 @@ def _created(response: httpx.Response, key: str) -> str:
 
 @dataclass
 class World:
-    """Both tenants logged in, A's records (through both APIs) and B's own."""
+    """Both tenants logged in, A's records on both services and B's own on both."""
 
     app: EmulatorApp
     client: httpx.Client
     a: Tenant
     b: Tenant
     ids: dict[str, str] = field(default_factory=dict)
-    """A's ids: enterprise, mapping, sub_csp, enterprise2 (under sub_csp), mapping2."""
+    """A's ids: enterprise and mapping (Webex, under A's CSP), sub_csp (a Teams CSP),
+    enterprise2 and mapping2 (Teams, under sub_csp)."""
     b_ids: dict[str, str] = field(default_factory=dict)
+    """B's ids: enterprise and mapping (Webex), teams_enterprise and teams_mapping."""
 
     @property
     def a_secrets(self) -> set[str]:
@@ -152,7 +187,7 @@ class World:
     @property
     def never(self) -> set[str]:
         """Strings no response may contain: passwords and every token issued here."""
-        return {*PASSWORDS, self.a.access, self.a.refresh, self.b.access, self.b.refresh}
+        return {*PASSWORDS, *self.a.tokens, *self.b.tokens}
 
     def a_records(self) -> dict[str, list[dict[str, Any]]]:
         """A's rows as stored: compared before and after a refused request."""
@@ -199,7 +234,7 @@ def build_world(app: EmulatorApp, client: httpx.Client) -> World:
     ids["sub_csp"] = _created(
         client.post(
             "/api/v2/csp",
-            headers=a.auth,
+            headers=a.teams_auth,
             json={
                 "email": v["csp_email"],
                 "name": v["csp_name"],
@@ -212,7 +247,7 @@ def build_world(app: EmulatorApp, client: httpx.Client) -> World:
     ids["enterprise2"] = _created(
         client.post(
             f"/api/v2/enterprise/{ids['sub_csp']}",
-            headers=a.auth,
+            headers=a.teams_auth,
             json={
                 "name": v["enterprise2_name"],
                 "contact": v["enterprise2_contact"],
@@ -225,7 +260,7 @@ def build_world(app: EmulatorApp, client: httpx.Client) -> World:
     ids["mapping2"] = _created(
         client.post(
             f"/api/v2/mapping/add/{ids['enterprise2']}",
-            headers=a.auth,
+            headers=a.teams_auth,
             json={
                 "phoneNumber": v["enterprise2_phone"],
                 "messagingAppType": "Teams",
@@ -266,10 +301,35 @@ def build_world(app: EmulatorApp, client: httpx.Client) -> World:
     )
     world.b_ids["mapping"] = _created(
         client.post(
-            f"/api/v2/mapping/add/{world.b_ids['enterprise']}",
+            f"/api/v1/mapping/add/{world.b_ids['enterprise']}",
             headers=b.auth,
             json={
+                "messagingAppId": "bravo-own-bot",
                 "phoneNumber": "+15558880001",
+                "messagingAppType": "Webex",
+            },
+        ),
+        "numberToMessageAppMapId",
+    )
+    world.b_ids["teams_enterprise"] = _created(
+        client.post(
+            f"/api/v2/enterprise/{B_CSP}",
+            headers=b.teams_auth,
+            json={
+                "name": "Bravo Own Teams Enterprise",
+                "contact": "Bravo Person",
+                "number": "+15558880002",
+                "email": "own@bravo-tenant.test",
+            },
+        ),
+        "enterpriseId",
+    )
+    world.b_ids["teams_mapping"] = _created(
+        client.post(
+            f"/api/v2/mapping/add/{world.b_ids['teams_enterprise']}",
+            headers=b.teams_auth,
+            json={
+                "phoneNumber": "+15558880002",
                 "messagingAppType": "Teams",
                 "messagingAppId": "bravo-own-channel",
             },
@@ -282,14 +342,18 @@ def build_world(app: EmulatorApp, client: httpx.Client) -> World:
 # --- tokens ----------------------------------------------------------------------------------
 
 
-def claims(username: str, csp_id: str, *, typ: str = "access", ttl: int = 3600) -> dict[str, Any]:
-    """The claims the emulator itself puts in a token, ``ttl`` seconds from now."""
+def claims(
+    username: str, csp_id: str, *, typ: str = "access", ttl: int = 3600, aud: str = "webex"
+) -> dict[str, Any]:
+    """The claims the emulator itself puts in a token of ``aud``'s auth service, ``ttl``
+    seconds from now."""
     now = int(time.time())
     return {
         "sub": username,
         "csp": csp_id,
         "roles": ["CSP_ADMIN"],
         "typ": typ,
+        "aud": aud,
         "iat": now,
         "exp": now + ttl,
         "jti": secrets.token_hex(12),

@@ -3,8 +3,10 @@
 The routes come from the app itself (``app.routes``); each must have a row in
 ``PROTECTED`` (how to call it, and what the intruder gets) or in ``PUBLIC``, so a new
 route fails here until someone decides which it is. Path parameters are filled with real
-ids of tenant A's records; bodies are valid (``test_the_owner_gets_a_success_...`` proves
-it), so every refusal is about the credentials, not the request.
+ids of tenant A's records of that route's service; bodies are valid
+(``test_the_owner_gets_a_success_...`` proves it), so every refusal is about the
+credentials, not the request. Among the bad credentials is A's own genuine token from the
+other service's auth service: the two services share no tokens.
 
 Leak rules (see ``security_support``): no password or token in any response; no value
 of tenant A's (ids, names, numbers, emails, branding) unless the request carried it: the
@@ -40,6 +42,7 @@ from security_support import (
     in_process,
     leaks,
     login,
+    service_of,
     sign,
     unsigned,
 )
@@ -128,6 +131,7 @@ PUBLIC: dict[Route, str] = {
     ("GET", "/_emulator/requests"): "operator API (loopback, tests)",
     ("DELETE", "/_emulator/requests"): "operator API",
     ("GET", "/_emulator/records"): "operator API",
+    ("POST", "/_emulator/seed"): "operator API",
     ("POST", "/_emulator/reset"): "operator API",
     ("GET", "/_emulator/faults"): "operator API",
     ("PUT", "/_emulator/faults"): "operator API",
@@ -156,6 +160,7 @@ BAD_CREDENTIALS = (
     "expired",
     "refresh_as_access",
     "unknown_subject",
+    "another_services_token",
 )
 
 MISSING = {
@@ -202,15 +207,17 @@ def probe_for(route: Route) -> Probe:
     return probe
 
 
-def fill_for(world: World, csp: str = A_CSP) -> dict[str, str]:
-    """Tenant A's real values for every placeholder a probe may name."""
+def fill_for(world: World, path: str, csp: str = A_CSP) -> dict[str, str]:
+    """Tenant A's real values, of the service of ``path``, for every placeholder a probe
+    may name: on Teams its Teams records (under its sub-CSP), on Webex its Webex ones."""
+    teams = service_of(path) == "teams"
     return {
         "cspId": csp,
-        "enterpriseId": world.ids["enterprise"],
+        "enterpriseId": world.ids["enterprise2" if teams else "enterprise"],
         "mappingId": world.ids["mapping"],
-        "numberToMessageAppMapId": world.ids["mapping"],
+        "numberToMessageAppMapId": world.ids["mapping2"],
         "phone": A_VALUES["enterprise2_phone"],  # owned by A's sub-CSP, custom branding
-        "app_id": A_VALUES["app_id"],
+        "app_id": A_VALUES["channel_id" if teams else "app_id"],
         "email": A_VALUES["enterprise_email"],  # has an active subscription
     }
 
@@ -245,30 +252,35 @@ def world() -> Iterator[World]:
         yield build_world(app, client)
 
 
-def bad_credentials(world: World, kind: str) -> dict[str, str]:
-    """The Authorization header (or none) of each kind of bad credential."""
+def bad_credentials(world: World, kind: str, path: str) -> dict[str, str]:
+    """The Authorization header (or none) of each kind of bad credential for ``path``: made
+    for ``path``'s service, so each is refused for its own flaw."""
     secret = world.app.emulator.store.signing_secret()  # the emulator's real key
+    service = service_of(path)
+    genuine = world.a.auth_for(path)["Authorization"].removeprefix("Bearer ")
     if kind == "no_token":
         return {}
     if kind == "not_a_jwt":
         token = "not-a-jwt"
     elif kind == "no_bearer_scheme":
-        return {"Authorization": world.a.access}
+        return {"Authorization": genuine}
     elif kind == "forged_signature":
-        token = sign(claims(A_USER, A_CSP), FORGING_KEY)
+        token = sign(claims(A_USER, A_CSP, aud=service), FORGING_KEY)
     elif kind == "tampered_claims":  # A's genuine token, its payload swapped for B's
-        header, _, signature = world.a.access.split(".")
-        payload = json.dumps(claims(B_USER, B_CSP)).encode()
+        header, _, signature = genuine.split(".")
+        payload = json.dumps(claims(B_USER, B_CSP, aud=service)).encode()
         body = base64.urlsafe_b64encode(payload).rstrip(b"=").decode()
         token = f"{header}.{body}.{signature}"
     elif kind == "alg_none":
-        token = unsigned(claims(A_USER, A_CSP))
+        token = unsigned(claims(A_USER, A_CSP, aud=service))
     elif kind == "expired":
-        token = sign(claims(A_USER, A_CSP, ttl=-60), secret)
+        token = sign(claims(A_USER, A_CSP, ttl=-60, aud=service), secret)
     elif kind == "refresh_as_access":
-        token = world.a.refresh
+        token = world.a.refresh_for(service)
     elif kind == "unknown_subject":
-        token = sign(claims("ghost@nowhere.test", A_CSP), secret)
+        token = sign(claims("ghost@nowhere.test", A_CSP, aud=service), secret)
+    elif kind == "another_services_token":  # A's own, valid, from the other auth service
+        return world.a.other_auth_for(path)
     else:
         raise AssertionError(kind)
     return {"Authorization": f"Bearer {token}"}
@@ -310,6 +322,21 @@ PUBLIC_CALLS: dict[Route, dict[str, Any]] = {
     ("GET", "/_emulator/requests"): {},
     ("DELETE", "/_emulator/requests"): {},
     ("GET", "/_emulator/records"): {},
+    ("POST", "/_emulator/seed"): {
+        "json": {
+            "service": "teams",
+            "csp_id": A_CSP,
+            "enterprises": [
+                {
+                    "name": "Public Seed Co",
+                    "contact": "Seed Person",
+                    "phone_number": "+15550200001",
+                    "email": "seed@probe.test",
+                    "numbers": [{"phone_number": "+15550200001", "messaging_app_id": "ch"}],
+                }
+            ],
+        }
+    },
     ("GET", "/_emulator/faults"): {},
     ("PUT", "/_emulator/faults"): {"json": {}},
     ("DELETE", "/_emulator/faults"): {},
@@ -344,12 +371,13 @@ def test_the_public_routes_answer_without_a_bearer_token() -> None:
             for route, kwargs in PUBLIC_CALLS.items()
         }
         alpha = login(client, A_USER, A_PASSWORD, A_CSP)
-        for base in ("/v1/auth", "/api/v2/auth"):
+        for base, service in (("/v1/auth", "webex"), ("/api/v2/auth", "teams")):
             statuses[("POST", f"{base}/login")] = client.post(
                 f"{base}/login", json={"username": A_USER, "password": A_PASSWORD}
             ).status_code
             statuses[("POST", f"{base}/getaccesstoken")] = client.post(
-                f"{base}/getaccesstoken", json={"username": A_USER, "refreshToken": alpha.refresh}
+                f"{base}/getaccesstoken",
+                json={"username": A_USER, "refreshToken": alpha.refresh_for(service)},
             ).status_code
         event = b'{"id": "evt_public", "type": "ping", "data": {}}'
         statuses[("POST", "/api/v2/stripe/webhook")] = client.post(
@@ -369,9 +397,9 @@ def test_the_public_routes_answer_without_a_bearer_token() -> None:
 def test_a_bad_credential_gets_401_and_learns_nothing(
     world: World, route: Route, kind: str
 ) -> None:
-    headers = bad_credentials(world, kind)
+    headers = bad_credentials(world, kind, route[1])
     before = world.a_records()
-    response = call(world.client, route, fill_for(world), headers)
+    response = call(world.client, route, fill_for(world, route[1]), headers)
     body = assert_error(response, 401, "UNAUTHORIZED")
     assert body["error"] == "Invalid or expired access token"
     # A 401 says nothing about the path, so not even an echo is allowed.
@@ -395,7 +423,7 @@ def test_another_tenants_token_is_refused_and_learns_nothing(
     probe = probe_for(route)
     csp = world.ids["sub_csp"] if target == "sub_csp" else A_CSP
     before = world.a_records()
-    response = call(world.client, route, fill_for(world, csp), world.b.auth)
+    response = call(world.client, route, fill_for(world, route[1], csp), world.b.auth_for(route[1]))
     assert response.status_code == probe.intruder, response.text
     if probe.intruder == 403:
         assert_error(response, 403, "PERMISSION_DENIED")
@@ -418,32 +446,38 @@ def _normalised(response: httpx.Response, fill: dict[str, str]) -> dict[str, Any
     "route", [r for r in DISCOVERED if PROTECTED.get(r, Probe(0, 0)).intruder >= 400], ids=_id
 )
 def test_another_tenant_cannot_tell_a_record_from_a_missing_one(world: World, route: Route) -> None:
-    real = fill_for(world)
-    answer_for_a_record = call(world.client, route, real, world.b.auth)
-    answer_for_nothing = call(world.client, route, MISSING, world.b.auth)
+    real = fill_for(world, route[1])
+    intruder = world.b.auth_for(route[1])
+    answer_for_a_record = call(world.client, route, real, intruder)
+    answer_for_nothing = call(world.client, route, MISSING, intruder)
     assert _normalised(answer_for_a_record, real) == _normalised(answer_for_nothing, MISSING)
 
 
 OWN_LISTS = (
-    ("/api/v1/mappings/csp/{csp}", "mapping"),
-    ("/api/v2/mapping/csp/{csp}", "mapping"),
-    ("/api/v2/csp/enterprises/{csp}", "enterprise"),
-    ("/api/v1/mappings/enterprise/{enterprise}", "mapping"),
-    ("/api/v2/numbertomessageappmapping/enterprise/{enterprise}", "mapping"),
+    # path, B's enterprise it names, B's record it must list (and nothing else)
+    ("/api/v1/mappings/csp/{csp}", "enterprise", "mapping"),
+    ("/api/v2/mapping/csp/{csp}", "teams_enterprise", "teams_mapping"),
+    ("/api/v2/csp/enterprises/{csp}", "teams_enterprise", "teams_enterprise"),
+    ("/api/v1/mappings/enterprise/{enterprise}", "enterprise", "mapping"),
+    (
+        "/api/v2/numbertomessageappmapping/enterprise/{enterprise}",
+        "teams_enterprise",
+        "teams_mapping",
+    ),
 )
 
 
-@pytest.mark.parametrize(("path", "kind"), OWN_LISTS)
+@pytest.mark.parametrize(("path", "enterprise", "kind"), OWN_LISTS)
 def test_another_tenants_own_lists_hold_only_its_own_records(
-    world: World, path: str, kind: str
+    world: World, path: str, enterprise: str, kind: str
 ) -> None:
     response = world.client.get(
-        path.format(csp=world.b.csp_id, enterprise=world.b_ids["enterprise"]),
-        headers=world.b.auth,
+        path.format(csp=world.b.csp_id, enterprise=world.b_ids[enterprise]),
+        headers=world.b.auth_for(path),
     )
     assert response.status_code == 200, response.text
     listed = response.json()
-    key = "enterpriseId" if kind == "enterprise" else "numberToMessageAppMapId"
+    key = "enterpriseId" if kind.endswith("enterprise") else "numberToMessageAppMapId"
     assert [item[key] for item in listed] == [world.b_ids[kind]]
     assert leaks(response, never=world.never, unless_echoed=world.a_secrets) == []
 
@@ -453,7 +487,7 @@ def test_the_owner_gets_a_success_with_the_same_request(route: Route) -> None:
     """The matrix's requests are valid: with A's own token each one succeeds."""
     with in_process() as (app, client):
         world = build_world(app, client)
-        response = call(client, route, fill_for(world), world.a.auth)
+        response = call(client, route, fill_for(world, route[1]), world.a.auth_for(route[1]))
         assert response.status_code == probe_for(route).owner, response.text
         assert leaks(response, never=world.never) == []
 
@@ -468,18 +502,18 @@ def test_a_duplicate_number_answers_409_without_the_other_tenants_ids(world: Wor
             {**MAPPING_V1, "phoneNumber": A_VALUES["enterprise_phone"]},
         ),
         (
-            f"/api/v2/mapping/add/{world.b_ids['enterprise']}",
+            f"/api/v2/mapping/add/{world.b_ids['teams_enterprise']}",
             {**MAPPING_V2, "phoneNumber": A_VALUES["enterprise2_phone"]},
         ),
     ):
-        response = world.client.post(path, json=body, headers=world.b.auth)
+        response = world.client.post(path, json=body, headers=world.b.auth_for(path))
         details = assert_error(response, 409, "DUPLICATE_MAPPING")["details"]
         assert details == {"field": "phoneNumber"}
         assert leaks(response, never=world.never, unless_echoed=world.a_secrets) == []
     moved = world.client.put(
-        f"/api/v2/mapping/{world.b_ids['mapping']}",
-        json={"phoneNumber": A_VALUES["enterprise_phone"]},
-        headers=world.b.auth,
+        f"/api/v2/mapping/{world.b_ids['teams_mapping']}",
+        json={"phoneNumber": A_VALUES["enterprise2_phone"]},
+        headers=world.b.teams_auth,
     )
     assert assert_error(moved, 409, "DUPLICATE_MAPPING")["details"] == {"field": "phoneNumber"}
     assert leaks(moved, never=world.never, unless_echoed=world.a_secrets) == []
@@ -488,8 +522,8 @@ def test_a_duplicate_number_answers_409_without_the_other_tenants_ids(world: Wor
 def test_an_idempotency_key_never_replays_another_users_response(world: World) -> None:
     key = {"Idempotency-Key": "shared-key-0001"}
     body = {"email": "twins@probe.test", "name": "Same Body"}
-    first = world.client.post("/api/v2/csp", json=body, headers={**world.a.auth, **key})
-    second = world.client.post("/api/v2/csp", json=body, headers={**world.b.auth, **key})
+    first = world.client.post("/api/v2/csp", json=body, headers={**world.a.teams_auth, **key})
+    second = world.client.post("/api/v2/csp", json=body, headers={**world.b.teams_auth, **key})
     assert first.status_code == second.status_code == 201
     assert "idempotent-replayed" not in second.headers
     assert first.json()["cspId"] != second.json()["cspId"]
@@ -506,6 +540,6 @@ def test_a_read_only_user_of_the_same_csp_cannot_write(world: World) -> None:
         ("POST", p) for p in ("/api/v1/enterprise/{cspId}", "/api/v2/mapping/add/{enterpriseId}")
     ]
     for route in writes:
-        response = call(world.client, route, fill_for(world), viewer.auth)
+        response = call(world.client, route, fill_for(world, route[1]), viewer.auth_for(route[1]))
         assert_error(response, 403, "PERMISSION_DENIED")
     assert world.a_records() == before

@@ -87,7 +87,8 @@ BOTH = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
 SEED_PHONE = "+15551230001"
 SEED_APP_ID = "seed-bot"
 REAL_INPUTS: dict[str, dict[str, Any]] = {
-    # Lookups whose key is not in the path: fixed to the seeded records too.
+    # Lookups whose key is not in the path: fixed to the seeded records too (SEED_PHONE
+    # and SEED_APP_ID are mapped on both services: a number maps once per service).
     "/api/v2/csp/getcspconfig": {"query": {"phoneNumber": SEED_PHONE}},
     "/api/v2/mapping/messagingAppId": {"body": {"messagingAppId": SEED_APP_ID}},
 }
@@ -98,6 +99,21 @@ OPERATOR_REAL_INPUTS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/_emulator/webhooks"): {"body": {"url": SEED_HOOK_URL, "csp_id": OPERATOR_CSP}},
     ("POST", "/_emulator/inbound"): {
         "body": {"to": SEED_PHONE, "from": "+15551230002", "text": "fuzz"}
+    },
+    ("POST", "/_emulator/seed"): {
+        "body": {
+            "service": "teams",
+            "csp_id": OPERATOR_CSP,
+            "enterprises": [
+                {
+                    "name": "Fuzz Portal Co",
+                    "contact": "Fuzz Person",
+                    "phone_number": "+15551230003",
+                    "email": "portal@fuzz.test",
+                    "numbers": [{"phone_number": "+15551230003", "messaging_app_id": "ch"}],
+                }
+            ],
+        }
     },
 }
 
@@ -147,8 +163,13 @@ class Report:
         return "\n".join(lines)
 
 
-def seed(app: EmulatorApp) -> dict[str, str]:
-    """Wipe, then create one enterprise, one mapping and one sub-CSP of the demo tenant.
+def service_of(path: str) -> str:
+    return "teams" if path.startswith("/api/v2/") else "webex"
+
+
+def seed(app: EmulatorApp) -> dict[str, dict[str, str]]:
+    """Wipe, then give the demo tenant, on each service, one enterprise with SEED_PHONE
+    mapped to SEED_APP_ID, and on Teams one sub-CSP: the real ids of each service.
 
     After a reset the id sequences restart, so the ids are the same every time.
     """
@@ -156,30 +177,33 @@ def seed(app: EmulatorApp) -> dict[str, str]:
     state.reset()
     account = state.accounts.get(DEMO_USER)
     assert account is not None
-    caller = state.platform.caller(account)
-    enterprise = state.platform.create_enterprise(
-        caller,
-        DEMO_CSP_ID,
-        name="Seed Co",
-        contact="Seed Person",
-        phone_number=SEED_PHONE,
-        email="seed@seed.test",
-    )
-    mapping = state.platform.add_mapping(
-        caller,
-        enterprise.enterprise_id,
-        phone_number=SEED_PHONE,
-        messaging_app_type="Webex",
-        messaging_app_id=SEED_APP_ID,
-    )
+    ids: dict[str, dict[str, str]] = {}
+    for service, app_type in (("webex", "Webex"), ("teams", "Teams")):
+        caller = state.platform.caller(account, service)
+        enterprise = state.platform.create_enterprise(
+            caller,
+            DEMO_CSP_ID,
+            name="Seed Co",
+            contact="Seed Person",
+            phone_number=SEED_PHONE,
+            email="seed@seed.test",
+        )
+        mapping = state.platform.add_mapping(
+            caller,
+            enterprise.enterprise_id,
+            phone_number=SEED_PHONE,
+            messaging_app_type=app_type,
+            messaging_app_id=SEED_APP_ID,
+        )
+        ids[service] = {
+            "cspId": DEMO_CSP_ID,
+            "enterpriseId": enterprise.enterprise_id,
+            "mappingId": mapping.mapping_id,
+            "numberToMessageAppMapId": mapping.mapping_id,
+        }
     csp_fields = CspCreate.model_validate({"email": "csp@seed.test", "name": "Seed CSP"})
-    state.platform.create_csp(caller, **csp_fields.model_dump())
-    return {
-        "cspId": DEMO_CSP_ID,
-        "enterpriseId": enterprise.enterprise_id,
-        "mappingId": mapping.mapping_id,
-        "numberToMessageAppMapId": mapping.mapping_id,
-    }
+    state.platform.create_csp(state.platform.caller(account, "teams"), **csp_fields.model_dump())
+    return ids
 
 
 def seed_operator(app: EmulatorApp) -> dict[str, str]:
@@ -188,7 +212,7 @@ def seed_operator(app: EmulatorApp) -> dict[str, str]:
     state.reset()
     account = state.accounts.get("op@op.test")
     assert account is not None
-    caller = state.platform.caller(account)
+    caller = state.platform.caller(account, "webex")
     enterprise = state.platform.create_enterprise(
         caller,
         OPERATOR_CSP,
@@ -226,7 +250,7 @@ class Fuzzer:
         self,
         app: EmulatorApp,
         report: Report,
-        seeder: Callable[[EmulatorApp], dict[str, str]] = seed,
+        seeder: Callable[[EmulatorApp], object] = seed,
     ) -> None:
         self.app = app
         self.report = report
@@ -323,10 +347,11 @@ def fuzz(plan: FuzzPlan) -> Report:
     )
     try:
         fuzzer = Fuzzer(app, report)
-        token = _login(fuzzer)
-        ids = seed(app)
+        tokens = _login(fuzzer)
+        seeded = seed(app)
         for op in fuzzer.api_operations():
             is_webhook = op.path.endswith("/stripe/webhook")
+            token, ids = tokens[service_of(op.path)], seeded[service_of(op.path)]
             fuzzer.run(op, "generated ids", BOTH, plan.generated_ids, token=token)
             fixed = dict(REAL_INPUTS.get(op.path, {}))
             if op.path_parameters:
@@ -368,15 +393,18 @@ def fuzz(plan: FuzzPlan) -> Report:
     return report
 
 
-def _login(fuzzer: Fuzzer) -> str:
+def _login(fuzzer: Fuzzer) -> dict[str, str]:
+    """The demo account's access token from each auth service, by service."""
     # Not entered as a context manager: from_asgi has already started the app.
     client = asgi.get_client(cast(Any, fuzzer.app))
-    response = client.post(
-        "/v1/auth/login", json={"username": DEMO_USER, "password": DEMO_PASSWORD}
-    )
-    assert response.status_code == 200, response.text
-    token: str = response.json()["accessToken"]
-    return token
+    tokens = {}
+    for service, base in (("webex", "/v1/auth"), ("teams", "/api/v2/auth")):
+        response = client.post(
+            f"{base}/login", json={"username": DEMO_USER, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 200, response.text
+        tokens[service] = response.json()["accessToken"]
+    return tokens
 
 
 @pytest.fixture(scope="module")

@@ -49,7 +49,7 @@ def _drive(emu: EmulatorProcess) -> set[str]:
     """Exercise auth and API paths; return every secret that went over the wire."""
     secrets = {A_PASSWORD, B_PASSWORD, WRONG_PASSWORD}
     with httpx.Client(base_url=emu.url, timeout=10) as http:
-        tokens: dict[str, dict[str, str]] = {}
+        tokens: dict[str, dict[str, str]] = {}  # the Teams pairs, once both bases ran
         for base in ("/v1/auth", "/api/v2/auth"):
             for user, password in ((A_USER, A_PASSWORD), (B_USER, B_PASSWORD)):
                 body = http.post(f"{base}/login", json={"username": user, "password": password})
@@ -73,22 +73,24 @@ def _drive(emu: EmulatorProcess) -> set[str]:
                 f"{base}/getaccesstoken",
                 json={"username": A_USER, "refreshToken": tokens[A_USER]["accessToken"]},
             )
-        forged = sign(claims(A_USER, A_CSP), FORGING_KEY)
+        forged = sign(claims(A_USER, A_CSP, aud="teams"), FORGING_KEY)
         secrets.add(forged)
-        a = {"Authorization": f"Bearer {tokens[A_USER]['accessToken']}"}
+        a = {"Authorization": f"Bearer {tokens[A_USER]['accessToken']}"}  # Teams
         b = {"Authorization": f"Bearer {tokens[B_USER]['accessToken']}"}
-        created = http.post(f"/api/v1/enterprise/{A_CSP}", json=ENTERPRISE, headers=a)
+        teams_enterprise = {**ENTERPRISE, "number": ENTERPRISE["phoneNumber"]}
+        created = http.post(f"/api/v2/enterprise/{A_CSP}", json=teams_enterprise, headers=a)
         assert created.status_code == 201, created.text
         enterprise_id = created.json()["enterpriseId"]
-        http.get(f"/api/v1/enterprise/getenterprise/{enterprise_id}", headers=b)  # 404
+        http.get(f"/api/v2/enterprise/getenterprise/{enterprise_id}", headers=b)  # 404
+        http.get(f"/api/v1/enterprise/getenterprise/{enterprise_id}", headers=a)  # 401
         http.get(f"/api/v2/csp/enterprises/{A_CSP}", headers=b)  # 403
         http.get(f"/api/v2/csp/enterprises/{B_CSP}", headers={"Authorization": f"Bearer {forged}"})
-        http.post(f"/api/v1/enterprise/{A_CSP}", content=b"{oops", headers=a)  # 400
+        http.post(f"/api/v2/enterprise/{A_CSP}", content=b"{oops", headers=a)  # 400
         emu.fault_next("drop", method="POST")
         with pytest.raises(httpx.RemoteProtocolError):
             http.post(
-                f"/api/v1/enterprise/{A_CSP}",
-                json={**ENTERPRISE, "phoneNumber": "+15550300002"},
+                f"/api/v2/enterprise/{A_CSP}",
+                json={**teams_enterprise, "number": "+15550300002"},
                 headers={**a, "Idempotency-Key": "log-probe-1"},
             )
         emu.fault_next("error")
@@ -109,7 +111,7 @@ def test_the_emulators_log_at_debug_holds_no_password_and_no_token() -> None:
     output = emu.output
     assert emu.returncode == 0
     assert len(output) < OUTPUT_LIMIT, "the log overflowed what EmulatorProcess keeps"
-    assert any("Injected drop: POST /api/v1/enterprise/" in line for line in output), output
+    assert any("Injected drop: POST /api/v2/enterprise/" in line for line in output), output
     assert any("Application startup complete" in line for line in output), output
     found = {secret[:12] + "...": line for secret in secrets for line in output if secret in line}
     assert found == {}
@@ -168,7 +170,7 @@ def test_a_crash_is_logged_and_answered_without_the_token(
 
     monkeypatch.setattr(world.app.emulator.platform, "enterprises_of", explode)
     with caplog.at_level(logging.DEBUG, logger="contextsms_emulator"):
-        response = world.client.get(f"/api/v2/csp/enterprises/{A_CSP}", headers=world.a.auth)
+        response = world.client.get(f"/api/v2/csp/enterprises/{A_CSP}", headers=world.a.teams_auth)
     assert response.status_code == 500
     assert leaks(response, never=world.never) == []
     assert "Unhandled error in GET /api/v2/csp/enterprises/" in caplog.text

@@ -37,6 +37,7 @@ from security_support import (
     build_world,
     in_process,
     login,
+    service_of,
 )
 
 from contextsms_emulator import Settings, create_app, stripe_signature
@@ -80,10 +81,11 @@ def viewer(world: World) -> Tenant:
 
 def _send(world: World, route: tuple[str, str], content: bytes, auth: dict[str, str]) -> Any:
     method, path = route
+    teams = service_of(path) == "teams"
     url = path.format(
         cspId=A_CSP,
-        enterpriseId=world.ids["enterprise"],
-        numberToMessageAppMapId=world.ids["mapping"],
+        enterpriseId=world.ids["enterprise2" if teams else "enterprise"],
+        numberToMessageAppMapId=world.ids["mapping2"],
     )
     headers = {**auth, "Content-Type": "application/json"}
     return world.client.request(method, url, content=content, headers=headers)
@@ -107,14 +109,16 @@ def test_no_token_with_an_unreadable_body_is_still_401(
 def test_a_read_only_write_with_an_unreadable_body_is_still_403(
     world: World, viewer: Tenant, route: tuple[str, str]
 ) -> None:
-    assert_error(_send(world, route, MALFORMED_JSON, viewer.auth), 403, "PERMISSION_DENIED")
+    viewers = viewer.auth_for(route[1])
+    assert_error(_send(world, route, MALFORMED_JSON, viewers), 403, "PERMISSION_DENIED")
 
 
 @pytest.mark.parametrize("route", BODY_ROUTES, ids=" ".join)
 def test_a_valid_token_with_an_unreadable_body_is_400(world: World, route: tuple[str, str]) -> None:
-    malformed = assert_error(_send(world, route, MALFORMED_JSON, world.a.auth), 400, "BAD_REQUEST")
+    owner = world.a.auth_for(route[1])
+    malformed = assert_error(_send(world, route, MALFORMED_JSON, owner), 400, "BAD_REQUEST")
     assert malformed["error"] == "Malformed JSON body"
-    assert_error(_send(world, route, UNDECODABLE, world.a.auth), 400, "BAD_REQUEST")
+    assert_error(_send(world, route, UNDECODABLE, owner), 400, "BAD_REQUEST")
 
 
 @pytest.mark.parametrize("page", [2**31, 10**30])
@@ -181,7 +185,7 @@ def test_a_teams_delete_documents_text_for_success_and_json_for_errors() -> None
 
 
 def test_a_teams_delete_really_answers_errors_in_json(world: World) -> None:
-    response = world.client.delete("/api/v2/mapping/NTMAP0999999", headers=world.a.auth)
+    response = world.client.delete("/api/v2/mapping/NTMAP0999999", headers=world.a.teams_auth)
     assert_error(response, 404, "NOT_FOUND")
     assert response.headers["content-type"] == "application/json"
     unauthorized = world.client.delete("/api/v2/mapping/NTMAP0999999")
@@ -193,7 +197,7 @@ def test_a_mapping_update_documents_null_as_refused(world: World, field: str) ->
     documented = DOCUMENT["components"]["schemas"]["MappingUpdate"]["properties"][field]
     assert "anyOf" not in documented and documented["type"] == "string"
     response = world.client.put(
-        f"/api/v2/mapping/{world.ids['mapping2']}", json={field: None}, headers=world.a.auth
+        f"/api/v2/mapping/{world.ids['mapping2']}", json={field: None}, headers=world.a.teams_auth
     )
     assert assert_error(response, 400, "BAD_REQUEST")["details"]["field"] == field
 

@@ -76,6 +76,7 @@ def test_what_the_emulator_sends_is_what_the_model_reads() -> None:
         "E0000001",
         "Webex",
         True,
+        "webex",
     )
     sent = event_for(message)
     event = parse_event(json.dumps(sent))
