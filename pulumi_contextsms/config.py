@@ -59,6 +59,7 @@ KEYS: dict[str, Key] = {
     "retry_timeout": Key("retryTimeout", "CONTEXTSMS_RETRY_TIMEOUT"),
     "connect_timeout": Key("connectTimeout", "CONTEXTSMS_CONNECT_TIMEOUT"),
     "read_timeout": Key("readTimeout", "CONTEXTSMS_READ_TIMEOUT"),
+    "requests_per_second": Key("requestsPerSecond", "CONTEXTSMS_REQUESTS_PER_SECOND"),
     "allow_connection_change": Key("allowConnectionChange", "CONTEXTSMS_ALLOW_CONNECTION_CHANGE"),
     "max_parallel": Key("maxParallel", "CONTEXTSMS_MAX_PARALLEL", per_profile=False),
 }
@@ -199,17 +200,22 @@ class StackSettings:
             )
         return self.profiles[profile].get(setting) or from_env
 
-    def _seconds(self, setting: str, profile: str | None, default: float) -> float:
+    def _positive(self, setting: str, profile: str | None, wanted: str) -> float | None:
+        """A finite number > 0, or None when unset; `wanted` names it in the error."""
         raw = self._lookup(setting, profile)
         if raw is None:
-            return default
+            return None
         try:
             value = float(raw)
         except ValueError:
             value = math.nan
         if not (math.isfinite(value) and value > 0):
-            raise self._invalid(setting, profile, raw, "a number of seconds greater than 0")
+            raise self._invalid(setting, profile, raw, f"{wanted} greater than 0")
         return value
+
+    def _seconds(self, setting: str, profile: str | None, default: float) -> float:
+        value = self._positive(setting, profile, "a number of seconds")
+        return default if value is None else value
 
     def _attempts(self, profile: str | None) -> int:
         from .client.retry import DEFAULT_MAX_ATTEMPTS
@@ -300,6 +306,9 @@ class StackSettings:
                 timeouts=timeouts,
                 retry=retry,
                 trust_idempotency_keys=self.flag("trust_idempotency_keys", profile),
+                requests_per_second=self._positive(
+                    "requests_per_second", profile, "a number of requests per second"
+                ),
             )
         except ConfigurationError as exc:
             raise explain(exc, profile) from None

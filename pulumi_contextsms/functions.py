@@ -92,9 +92,13 @@ def get_enterprise_mappings(
 def get_csp_mappings(
     csp_id: pulumi.Input[str], profile: str | None = None
 ) -> pulumi.Output[list[dict[str, Any]]]:
-    """The number mappings of a CSP (the first page of the API's listing)."""
+    """Every number mapping of a CSP: every page of the Webex listing (read until it
+    ends), the one Teams listing."""
     return _lookup(
-        "get_csp_mappings", csp_id, lambda c, v: [_dump(m) for m in c.list_csp_mappings(v)], profile
+        "get_csp_mappings",
+        csp_id,
+        lambda c, v: [_dump(m) for m in c.list_all_csp_mappings(v)],
+        profile,
     )
 
 

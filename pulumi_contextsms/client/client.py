@@ -34,16 +34,31 @@ from .settings import MAX_CONNECTIONS
 from .validation import validate_e164, validate_id
 
 if TYPE_CHECKING:  # specs arrive built; settings too
+    from .rate import RequestSpacing
     from .settings import ConnectionSettings
     from .specs import CspSpec, EnterpriseSpec, MappingPatch, MappingSpec
 
-__all__ = ["ContextSmsClient"]
+__all__ = ["DEFAULT_CSP_PAGE_SIZE", "ContextSmsClient"]
 
 logger = logging.getLogger("pulumi_contextsms.client")
 
 M = TypeVar("M", bound=BaseModel)
 
 _MAX_KEY_LENGTH = 255
+
+DEFAULT_CSP_PAGE_SIZE = 1000
+"""Mappings asked for per page by `list_all_csp_mappings`: the most the emulator serves
+(its default is 100), so a CSP of a few thousand mappings costs a few requests."""
+
+
+def _spacing(
+    rate: float | None, clock: Callable[[], float], sleep: Callable[[float], None]
+) -> RequestSpacing | None:
+    if rate is None:
+        return None
+    from .rate import RequestSpacing  # loaded only when a rate is set
+
+    return RequestSpacing(rate, clock=clock, sleep=sleep)
 
 
 def _check_idempotency_key(key: str | None) -> str:
@@ -66,7 +81,9 @@ class ContextSmsClient:
     """A synchronous, thread-safe client for the Webex (v1) or Teams (v2) API.
 
     `transport` replaces the network (tests pass `httpx.MockTransport`); `sleep` and
-    `clock` (wall-clock epoch seconds) are injectable so tests never really wait.
+    `clock` (wall-clock epoch seconds) are injectable so tests never really wait. With
+    `settings.requests_per_second`, every send of this client (its threads' calls,
+    retries, logins and refreshes) starts at least 1/rate seconds after the last one.
     """
 
     def __init__(
@@ -89,7 +106,12 @@ class ContextSmsClient:
             follow_redirects=False,
         )
         self._loop = RequestLoop(
-            self._http, settings.retry, user_agent=settings.user_agent, sleep=sleep, clock=clock
+            self._http,
+            settings.retry,
+            user_agent=settings.user_agent,
+            sleep=sleep,
+            clock=clock,
+            spacing=_spacing(settings.requests_per_second, clock, sleep),
         )
         self._auth = TokenManager(
             self._loop,
@@ -293,9 +315,43 @@ class ContextSmsClient:
         size: int | None = None,
         status: str | None = None,
     ) -> list[NumberMapping]:
-        """The CSP's mappings. `page`, `size` and `status` are Webex only (documented there)."""
+        """One page of the CSP's mappings (one request; the service's default page when
+        `page` is not given). `page`, `size` and `status` are Webex only (documented
+        there). For every page, use `list_all_csp_mappings`."""
         call = self._dialect.list_csp_mappings(csp_id, page=page, size=size, status=status)
         return responses.parse_list(NumberMapping, self._send(call))
+
+    def list_all_csp_mappings(
+        self,
+        csp_id: str,
+        *,
+        status: str | None = None,
+        page_size: int = DEFAULT_CSP_PAGE_SIZE,
+    ) -> list[NumberMapping]:
+        """Every mapping of the CSP, each once.
+
+        Webex: pages 0, 1, ... of `page_size` until the listing ends (the rules:
+        docs/client.md, "Listing every page"); `PagingError` when the pages do not
+        advance or never end. Teams: one GET /mapping/csp/{cspId}, which documents no
+        paging (`page_size` is not sent; `status` is refused there).
+        """
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
+            raise InvalidInputError(
+                f"page_size must be an integer >= 1, got {page_size!r}", fields=("page_size",)
+            )
+        if self.platform is Platform.TEAMS:
+            return self.list_csp_mappings(csp_id, status=status)
+        from . import paging  # loaded on first use: the providers never list every page
+
+        first = self._dialect.list_csp_mappings(csp_id, page=0, size=page_size, status=status)
+        return paging.collect_pages(
+            lambda number: self.list_csp_mappings(
+                csp_id, page=number, size=page_size, status=status
+            ),
+            lambda mapping: mapping.mapping_id,
+            method=first.method,
+            url=self._settings.api_base + first.path,
+        )
 
     def update_mapping(self, mapping_id: str, patch: MappingPatch) -> NumberMapping:
         """PUT /mapping/{id} with only the set fields (Teams only).

@@ -18,7 +18,8 @@ ContextSmsError
     │   └── ServerError                  5xx
     ├── APIConnectionError           no usable response (refused, dropped, protocol error)
     │   └── APITimeoutError              a connect/read/write/pool timeout
-    └── AmbiguousCreateError         a create may have been made; not replayed (no lookup)
+    ├── AmbiguousCreateError         a create may have been made; not replayed (no lookup)
+    └── PagingError                  a paged listing that does not advance or never ends
 ```
 
 Two functions in `http_errors` turn httpx's outcomes into these classes, and nothing
@@ -61,6 +62,7 @@ __all__ = [
     "DuplicateMappingError",
     "InvalidInputError",
     "NotFoundError",
+    "PagingError",
     "PermissionDeniedError",
     "RateLimitError",
     "ServerError",
@@ -351,6 +353,26 @@ class AmbiguousCreateError(APIError):
         self.cause = cause
         self.record = record
         self.candidates = candidates
+
+
+class PagingError(APIError):
+    """A listing read page by page was stopped rather than looped over forever: a page
+    brought nothing new (a service that ignores the page number) or the pages never
+    ended within the bound. Every page answered 2xx; what was read is not returned,
+    because it may be incomplete.
+
+    `pages` is how many pages were read, `records` how many distinct records they held.
+    """
+
+    def __init__(self, reason: str, *, method: str, url: str, pages: int, records: int) -> None:
+        message = _one_line(
+            f"{method} {_path_of(url)} paging stopped after {pages} pages and "
+            f"{records} distinct records: {reason}"
+        )
+        super().__init__(message, method=method, url=url)
+        self.reason = reason
+        self.pages = pages
+        self.records = records
 
 
 _STATUS_CLASSES: dict[int, type[APIStatusError]] = {

@@ -3,7 +3,8 @@
 Everything above it (the dialects, the reconciliation, the `ContextSmsClient` facade)
 describes a request as `RequestOptions` and calls `RequestLoop.send()`; nothing above
 retries, authenticates or looks at httpx exceptions. The rules it applies are written
-once, in docs/client.md ("What is retried", "Secrets" for what each attempt logs).
+once, in docs/client.md ("What is retried", "Secrets" for what each attempt logs,
+"Request rate" for the spacing every send waits for when a rate is set).
 """
 
 from __future__ import annotations
@@ -14,13 +15,16 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NoReturn, Protocol
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 import httpx
 
 from .errors import APIConnectionError, APIError, RateLimitError, ServerError
 from .http_errors import HTTPX_EXCEPTION_ROOTS, from_httpx_exception, make_status_error
 from .retry import IDEMPOTENT_METHODS, RetryPolicy, parse_retry_after
+
+if TYPE_CHECKING:  # only a client with a request rate loads it
+    from .rate import RequestSpacing
 
 __all__ = [
     "LOGGER_NAME",
@@ -104,7 +108,9 @@ class _Failure:
 class RequestLoop:
     """Sends `RequestOptions` with retries, re-authentication and error mapping.
 
-    Thread-safe: it holds no per-call state; httpx's connection pool is shared.
+    Thread-safe: it holds no per-call state; httpx's connection pool is shared. With
+    `spacing`, every send (the auth calls' too: they go through this loop) first waits
+    for its turn.
     """
 
     def __init__(
@@ -116,8 +122,10 @@ class RequestLoop:
         sleep: Sleep = time.sleep,
         clock: Clock = time.time,
         rng: random.Random | None = None,
+        spacing: RequestSpacing | None = None,
     ) -> None:
         self._http = http
+        self._spacing = spacing
         self._policy = policy
         self._user_agent = user_agent
         self._sleep = sleep
@@ -137,14 +145,21 @@ class RequestLoop:
         trace: AttemptTrace | None = None,
         before_replay: BeforeReplay | None = None,
     ) -> httpx.Response:
-        """Send `options` until it succeeds (2xx) or the rules say stop; raise `APIError`."""
+        """Send `options` until it succeeds (2xx) or the rules say stop; raise `APIError`.
+
+        Time spent waiting for a turn (`spacing`) does not count against the policy's
+        `total_timeout`: that bounds the retrying, not the queue.
+        """
         trace = trace if trace is not None else AttemptTrace()
         started = self._clock()
+        queued = 0.0
         retries = 0
         reauthenticated = False
         while True:
             token = auth.token() if auth is not None and options.authenticated else None
             trace.attempts += 1
+            if self._spacing is not None:  # after token(): a login takes its own turn
+                queued += self._spacing.wait_turn()
             outcome = self._attempt(options, token, trace.attempts)
             if isinstance(outcome, httpx.Response):
                 trace.statuses.append(outcome.status_code)
@@ -171,7 +186,8 @@ class RequestLoop:
             if _is_ambiguous(failure.error):
                 trace.ambiguous = True
             retries += 1
-            delay = self._delay(failure.error, options, retries, self._clock() - started)
+            elapsed = self._clock() - started - queued
+            delay = self._delay(failure.error, options, retries, elapsed)
             if delay is None:
                 self._raise(failure)
             logger.info(

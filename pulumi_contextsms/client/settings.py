@@ -31,6 +31,7 @@ __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_POOL_TIMEOUT",
     "DEFAULT_READ_TIMEOUT",
+    "DEFAULT_REQUESTS_PER_SECOND",
     "DEFAULT_WRITE_TIMEOUT",
     "MAX_CONNECTIONS",
     "DOCUMENTED_API_BASES",
@@ -79,6 +80,9 @@ DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_READ_TIMEOUT = 30.0
 DEFAULT_WRITE_TIMEOUT = 30.0
 DEFAULT_POOL_TIMEOUT = 10.0
+DEFAULT_REQUESTS_PER_SECOND: float | None = None
+"""Off: neither document states a rate limit, so a client sends as fast as it is asked
+(`rate.py` spaces the sends when a rate is set)."""
 MAX_CONNECTIONS = 100
 """Connections a client opens at most, and keeps open when idle: as many as the calls
 it may run at once (the Pulumi layer lets at most this many run at once), so a burst
@@ -256,6 +260,7 @@ class ConnectionSettings(BaseModel):
     timeouts: Timeouts = Field(default_factory=Timeouts)
     retry: RetryPolicy = Field(default_factory=RetryPolicy)
     trust_idempotency_keys: bool = False
+    requests_per_second: float | None = DEFAULT_REQUESTS_PER_SECOND
     user_agent: str = Field(default_factory=_user_agent)
 
     @field_validator("api_base")
@@ -267,6 +272,21 @@ class ConnectionSettings(BaseModel):
     @classmethod
     def _check_auth_base(cls, value: str) -> str:
         return _normalise_base(value, "auth_base")[0]
+
+    @field_validator("requests_per_second", mode="before")
+    @classmethod
+    def _check_requests_per_second(cls, value: object) -> object:
+        if value is None:
+            return None
+        from .rate import is_valid_rate  # loaded only when a rate is set
+
+        if not is_valid_rate(value):
+            raise ConfigurationError(
+                "{requests_per_second} must be a finite number greater than 0, "
+                f"got {_lit(repr(value))}",
+                setting="requests_per_second",
+            )
+        return value
 
     @model_validator(mode="after")
     def _check(self) -> ConnectionSettings:
@@ -304,6 +324,7 @@ class ConnectionSettings(BaseModel):
         timeouts: Timeouts | None = None,
         retry: RetryPolicy | None = None,
         trust_idempotency_keys: bool = False,
+        requests_per_second: float | None = DEFAULT_REQUESTS_PER_SECOND,
     ) -> ConnectionSettings:
         """Apply the safety rules to plain values (empty strings count as unset).
 
@@ -367,4 +388,5 @@ class ConnectionSettings(BaseModel):
             timeouts=timeouts or Timeouts(),
             retry=retry or RetryPolicy(),
             trust_idempotency_keys=trust_idempotency_keys,
+            requests_per_second=requests_per_second,
         )

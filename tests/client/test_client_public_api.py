@@ -40,6 +40,7 @@ EXPECTED_ALL = [
     "MappingSpec",
     "NotFoundError",
     "NumberMapping",
+    "PagingError",
     "PaymentStatus",
     "PermissionDeniedError",
     "Platform",

@@ -340,3 +340,32 @@ def test_the_identity_is_the_platform_and_api_base_only() -> None:
 def test_keys_are_not_trusted_unless_the_caller_says_so() -> None:
     assert resolve("webex", "development").trust_idempotency_keys is False
     assert resolve("webex", "development", trust_idempotency_keys=True).trust_idempotency_keys
+
+
+# -- the request rate -------------------------------------------------------------------
+
+
+def test_the_request_rate_is_off_unless_set() -> None:
+    assert resolve("webex", "development").requests_per_second is None
+    assert resolve("webex", "development", requests_per_second=2.5).requests_per_second == 2.5
+    assert resolve("webex", "development", requests_per_second=10).requests_per_second == 10
+
+
+@pytest.mark.parametrize("rate", [0, -1.5, float("inf"), float("nan"), 1e-320, True, "5"])
+def test_a_request_rate_that_cannot_space_requests_is_refused_naming_it(rate: Any) -> None:
+    err = config_error("webex", "development", requests_per_second=rate)
+    assert err.setting == "requests_per_second" and not err.missing
+    assert str(err) == f"requests_per_second must be a finite number greater than 0, got {rate!r}"
+
+
+def test_direct_construction_checks_the_request_rate() -> None:
+    with pytest.raises(ConfigurationError) as info:
+        ConnectionSettings(
+            platform=Platform.TEAMS,
+            api_base="http://127.0.0.1:9/api/v2",
+            auth_base="http://127.0.0.1:9/api/v2",
+            username="u",
+            password=SecretStr("p"),
+            requests_per_second=0,
+        )
+    assert info.value.setting == "requests_per_second"

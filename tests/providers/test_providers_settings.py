@@ -1,6 +1,6 @@
 """The stack settings beyond the connection: Idempotency-Key trust, retry attempts and
-time, HTTP timeouts, and the connection-change opt-in; per profile, with the
-documented defaults, and a bad value named by its key before any request."""
+time, HTTP timeouts, the request rate, and the connection-change opt-in; per profile,
+with the documented defaults, and a bad value named by its key before any request."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from pulumi_contextsms.config import KEYS, StackSettings
 from pulumi_contextsms.providers.enterprise import EnterpriseProvider
 
 pytestmark = pytest.mark.usefixtures("no_http")
+
+RATE = "must be a number of requests per second greater than 0"
 
 
 def _settings(environ: dict[str, str] | None = None, **extra: Any) -> StackSettings:
@@ -76,6 +78,12 @@ def test_a_profile_sets_its_own_and_falls_back_to_the_environment_not_to_top_lev
         ("connectTimeout", "soon", "must be a number of seconds greater than 0, got 'soon'"),
         ("readTimeout", "inf", "must be a number of seconds greater than 0, got 'inf'"),
         ("trustIdempotencyKeys", "maybe", "must be true or false, got 'maybe'"),
+        ("requestsPerSecond", "0", f"{RATE}, got '0'"),
+        ("requestsPerSecond", "-2", f"{RATE}, got '-2'"),
+        ("requestsPerSecond", "fast", f"{RATE}, got 'fast'"),
+        ("requestsPerSecond", "nan", f"{RATE}, got 'nan'"),
+        ("requestsPerSecond", "inf", f"{RATE}, got 'inf'"),
+        ("requestsPerSecond", "1e-320", "must be a finite number greater than 0, got 1e-320"),
     ],
 )
 def test_a_bad_value_is_refused_naming_its_key_top_level_and_in_a_profile(key, value, message):
@@ -96,6 +104,55 @@ def test_check_reports_a_bad_value_on_profile_before_any_request(settings):
     assert {f.property: f.reason for f in result.failures}["profile"] == (
         "contextsms:maxAttempts must be a whole number from 1 to 100, got 'none'"
     )
+
+
+def test_the_request_rate_is_off_by_default_and_set_per_profile_or_by_environment():
+    assert _settings().connection().requests_per_second is None
+    assert (
+        _settings(**{"contextsms:requestsPerSecond": "12.5"}).connection().requests_per_second
+        == 12.5
+    )
+    profile = {
+        "platform": "webex",
+        "apiBase": "http://127.0.0.1:9/api/v1",
+        "username": "u",
+        "password": "p",
+        "requestsPerSecond": "3",
+    }
+    settings = _settings(
+        {"CONTEXTSMS_REQUESTS_PER_SECOND": "7"},
+        **{"contextsms:profiles": {"slow": profile, "env": {**profile, "requestsPerSecond": ""}}},
+    )
+    assert settings.connection("slow").requests_per_second == 3
+    assert settings.connection("env").requests_per_second == 7
+    assert settings.connection().requests_per_second == 7
+
+
+@pytest.mark.parametrize(
+    ("config", "key"),
+    [
+        ({"contextsms:requestsPerSecond": "0"}, "contextsms:requestsPerSecond"),
+        (
+            {
+                "contextsms:profiles": {
+                    "p": {
+                        "platform": "webex",
+                        "apiBase": "http://127.0.0.1:9/api/v1",
+                        "username": "u",
+                        "password": "x",
+                        "requestsPerSecond": "0",
+                    }
+                }
+            },
+            "contextsms:profiles.p.requestsPerSecond",
+        ),
+    ],
+)
+def test_check_reports_a_bad_request_rate_naming_its_key_before_any_request(settings, config, key):
+    settings("webex", **config)
+    profile = {"profile": "p"} if "contextsms:profiles" in config else {}
+    result = EnterpriseProvider().check({}, {"name": "A", "contact": "B", **profile})
+    assert {f.property: f.reason for f in result.failures}["profile"] == f"{key} {RATE}, got '0'"
 
 
 def test_every_key_has_an_environment_fallback_and_a_readme_row():
