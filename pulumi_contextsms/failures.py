@@ -4,17 +4,27 @@ Every provider operation runs inside `failing(kind, action, profile)`, the one p
 that adds the prefix, so nested helpers raise plain reasons (`Refusal`) or let client
 errors through and the prefix appears exactly once. Configuration errors are rendered
 with the stack's keys (a profile's own keys for a profile's resources).
+
+The SDK's provider server prints the whole traceback of any exception an operation
+raises, chained causes included, and the CLI shows it as the resource's error. So each
+operation is wrapped in `plainly`: its `ProviderError` is raised afresh, without the
+causes behind it, and the CLI shows the SDK's own frames, one of ours, then our line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
 
 from .client.errors import AuthenticationError, ConfigurationError, ContextSmsError
 from .config import explain, key_for
 
-__all__ = ["ProviderError", "Refusal", "failing", "one_line"]
+__all__ = ["ProviderError", "Refusal", "failing", "one_line", "plainly"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def one_line(text: str) -> str:
@@ -50,3 +60,18 @@ def failing(kind: str, action: str, profile: str | None = None) -> Iterator[None
     except ContextSmsError as exc:
         message = one_line(f"{kind}: {action} failed: {describe(exc, profile)}")
         raise ProviderError(message) from exc
+
+
+def plainly(operation: Callable[P, R]) -> Callable[P, R]:
+    """`operation`, whose `ProviderError` reaches the caller without its chain of causes."""
+
+    @functools.wraps(operation)
+    def provider_operation(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return operation(*args, **kwargs)
+        except ProviderError as exc:
+            failure = ProviderError(str(exc))
+        # raised afresh, outside the handler: the CLI shows no chained tracebacks
+        raise failure
+
+    return provider_operation

@@ -24,6 +24,8 @@ _lock = threading.Lock()
 _settings: StackSettings | None = None
 _connections: dict[str | None, ConnectionSettings] = {}
 _clients: dict[str | None, ContextSmsClient] = {}
+# URNs of resources this process has seen in the stack (checked with old inputs)
+_in_stack: set[str] = set()
 
 
 def configure(settings: StackSettings) -> None:
@@ -84,3 +86,16 @@ def client(profile: str | None) -> ContextSmsClient:
         if existing is None:
             existing = _clients[profile] = new_client(resolved)
         return existing
+
+
+def in_stack(urn: str) -> None:
+    """The resource `urn` is in the stack: this run checked it with its old inputs."""
+    with _lock:
+        _in_stack.add(urn)
+
+
+def was_in_stack(urn: str) -> bool:
+    """Whether this run has seen the resource `urn` in the stack (a replacement's create
+    is checked again without its old inputs)."""
+    with _lock:
+        return urn in _in_stack

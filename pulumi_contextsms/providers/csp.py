@@ -84,7 +84,7 @@ def _reregistration_failures(olds: dict[str, Any], news: dict[str, Any]) -> list
 
 class CspProvider(ContextSmsProvider):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        inputs = dict(news)
+        inputs, _urn = self.inputs_to_check(olds, news)
         platform, failures = self.resolve(news, inputs)
         if platform is not None and platform is not Platform.TEAMS:
             failures.append(
@@ -98,7 +98,7 @@ class CspProvider(ContextSmsProvider):
 
         failures += field_failures(CspSpec, news, SPEC_FIELDS)
         failures += _reregistration_failures(olds, news)
-        adopt_id = news.get(ADOPT_ID)
+        adopt_id = inputs.get(ADOPT_ID)
         if adopt_id is not None and not is_unknown(adopt_id):
             try:
                 validate_id(adopt_id, ADOPT_ID)

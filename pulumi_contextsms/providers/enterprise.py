@@ -2,6 +2,8 @@
 
 Neither API can update an enterprise, so every change of what it is (its fields, its
 CSP, its platform) replaces it: the new one is created first, then the old one deleted.
+An `adopt_id` is checked in check() (`adoption`): the enterprise's id is then the
+resource's output at preview already, so its mappings' adoptions are checked there too.
 A change of only the profile name, or of a connection that reaches the same service,
 is recorded without a request. Deleted enterprises are soft-deleted by the API: a
 refresh that finds ``deleted: true`` reports the enterprise gone.
@@ -24,10 +26,18 @@ from pulumi.dynamic import (
 )
 
 from .. import session
-from ..client.errors import AmbiguousCreateError, APIError, APIStatusError, NotFoundError
+from ..client.errors import (
+    AmbiguousCreateError,
+    APIError,
+    APIStatusError,
+    ContextSmsError,
+    NotFoundError,
+)
 from ..client.platforms import Platform
 from ..client.validation import validate_email_address, validate_id
-from ..failures import Refusal, failing
+from ..failures import Refusal, describe, failing
+from . import diagnostics
+from .adoption import Adopt, Recreate, enterprise_verdict
 from .inputs import (
     ADOPT_ID,
     CONNECTION,
@@ -41,8 +51,8 @@ from .inputs import (
     is_unknown,
     platform_only_failures,
 )
-from .listing import snapshots
-from .ownership import adoption_mismatches, journal_ident, new_attempt, settle
+from .listing import Reads
+from .ownership import journal_ident, new_attempt, settle
 from .provider import ContextSmsProvider, recorded_outputs
 
 if TYPE_CHECKING:
@@ -51,6 +61,7 @@ if TYPE_CHECKING:
     from ..client.specs import EnterpriseSpec
 
 KIND = "Enterprise"
+ENTERPRISE_ID = "enterprise_id"
 CSP_ID = "csp_id"
 EMAIL = "email"
 SPEC_FIELDS = ("name", "contact", "phone_number", "email", "default_mms_selection")
@@ -73,6 +84,14 @@ def _outputs(inputs: dict[str, Any], enterprise: Enterprise) -> dict[str, Any]:
         update_date=enterprise.update_date,
     )
     return outs
+
+
+def _verdict(reads: Reads, props: dict[str, Any]) -> Adopt[Enterprise] | Recreate:
+    """What the adopt_id means (the enterprise is read once per process: check() and
+    create() of an adoption)."""
+    adopt_id = props[ADOPT_ID]
+    wanted = {f: props.get(f) for f in SPEC_FIELDS}
+    return enterprise_verdict(adopt_id, wanted, reads.enterprise(adopt_id))
 
 
 def _ident(props: dict[str, Any]) -> dict[str, Any] | None:
@@ -98,8 +117,8 @@ def _recovery(props: dict[str, Any], candidates: tuple[str, ...] = ()) -> str:
 
 
 class EnterpriseProvider(ContextSmsProvider):
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        inputs = dict(news)
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        inputs, urn = self.inputs_to_check(olds, news)
         platform, failures = self.resolve(news, inputs)
         if platform is not None:
             failures += platform_only_failures(news, platform, PLATFORM_ONLY)
@@ -129,7 +148,33 @@ class EnterpriseProvider(ContextSmsProvider):
                     validate_id(value, name)
                 except ValueError as exc:
                     failures.append(CheckFailure(name, str(exc)))
+        adopt_id = inputs.get(ADOPT_ID)
+        if not failures and adopt_id and not any(is_unknown(inputs.get(f)) for f in SPEC_FIELDS):
+            failures += self._check_adoption(inputs, urn)
         return CheckResult(inputs, failures)
+
+    def _check_adoption(self, inputs: dict[str, Any], urn: str | None) -> list[CheckFailure]:
+        """Before anything is written (at preview): is the enterprise there, and does it
+        match? An adopted enterprise's id is then known at preview, so its mappings'
+        adoptions are checked at preview too."""
+        adopt_id, profile = inputs[ADOPT_ID], inputs.get(PROFILE)
+        try:
+            verdict = _verdict(self.reads(inputs), inputs)
+        except Refusal as exc:
+            return [CheckFailure(ADOPT_ID, str(exc))]
+        except ContextSmsError as exc:
+            reason = f"could not check adopt_id {adopt_id}: {describe(exc, profile)}"
+            return [CheckFailure(ADOPT_ID, reason)]
+        if isinstance(verdict, Adopt):
+            inputs[ENTERPRISE_ID] = adopt_id  # preview shows the inputs as the outputs
+            diagnostics.info(
+                urn,
+                f"adopts enterprise {adopt_id} ({inputs.get('name')!r}) as it is in "
+                "ContextSMS: nothing is written",
+            )
+        else:
+            diagnostics.warn(urn, verdict.reason)
+        return []
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         with failing(KIND, f"plan of {id_}", news.get(PROFILE)):
@@ -142,11 +187,13 @@ class EnterpriseProvider(ContextSmsProvider):
         adopt_id = props.get(ADOPT_ID)
         action = f"adopt of {adopt_id}" if adopt_id else f"create of {props.get('name')!r}"
         with failing(KIND, action, props.get(PROFILE)):
-            client = self.client(props)
-            if adopt_id:
-                enterprise = self._adopt(client, adopt_id, props)
+            reads = self.reads(props)
+            verdict = _verdict(reads, props) if adopt_id else None
+            if isinstance(verdict, Adopt):
+                enterprise = verdict.record
             else:
-                enterprise = self._create(client, props)
+                enterprise = self._create(reads.client, props)
+                reads.created_enterprise(enterprise.enterprise_id)
         return CreateResult(enterprise.enterprise_id, _outputs(props, enterprise))
 
     def _create(self, client: ContextSmsClient, props: dict[str, Any]) -> Enterprise:
@@ -197,30 +244,7 @@ class EnterpriseProvider(ContextSmsProvider):
             if exc.status_code < 500:
                 attempt.settle()
             raise
-        snapshots.seed((client.settings.api_base, created.enterprise_id), frozenset())
         return created
-
-    def _adopt(
-        self, client: ContextSmsClient, enterprise_id: str, props: dict[str, Any]
-    ) -> Enterprise:
-        try:
-            found = client.get_enterprise(enterprise_id)
-        except NotFoundError as exc:
-            raise Refusal(
-                f"{exc}. Check adopt_id: no enterprise {enterprise_id} is visible"
-            ) from exc
-        if found.deleted:
-            raise Refusal(f"enterprise {enterprise_id} is deleted; remove adopt_id to create one")
-        differences = adoption_mismatches(
-            {f: props.get(f) for f in SPEC_FIELDS}, found.model_dump()
-        )
-        if differences:
-            raise Refusal(
-                f"adopt_id {enterprise_id} does not match the program: {'; '.join(differences)}. "
-                "Change the program to match the existing enterprise (adoption never "
-                "changes it), or remove adopt_id to create a new one"
-            )
-        return found
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         with failing(KIND, f"refresh of {id_}", props.get(PROFILE)):
@@ -243,7 +267,10 @@ class EnterpriseProvider(ContextSmsProvider):
         with failing(KIND, f"delete of {id_}", props.get(PROFILE)):
             self.check_connection(id_, props)
             settle(_ident(props))
+            reads = self.reads(props)
             try:
-                self.client(props).delete_enterprise(id_)
+                reads.client.delete_enterprise(id_)
             except NotFoundError:
-                return
+                pass
+            finally:
+                reads.deleted_enterprise(id_)

@@ -25,6 +25,8 @@ PLATFORM = "platform"
 CONNECTION = "connection"
 OWNER = "owner"
 ADOPT_ID = "adopt_id"
+# The declaring resource's URN, passed for check() to attach messages to; never recorded.
+RESOURCE_URN = "resource_urn"
 # Inputs that never cause a diff: who declared the record, how it was taken over.
 NEVER_DIFFED = (OWNER, ADOPT_ID)
 # Nor do the profile's name and the connection it reaches (checked apart): records

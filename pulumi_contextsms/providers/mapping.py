@@ -3,10 +3,13 @@
 A phone number maps once across the platform, so a replacement deletes the old
 mapping before creating the new one. Webex has no update endpoint (every change of
 what the mapping is replaces it); Teams updates in place with a partial PUT, and
-replaces only on a move to another enterprise. A change of only the profile name, or of
-a connection that reaches the same service, is recorded without a request. Neither API
-reads a mapping by id: refresh lists the enterprise's mappings once per provider
-process (`listing`).
+replaces only on a move to another enterprise. Because the delete comes first, diff()
+refuses a replacement whose create it can already see failing (the target enterprise
+is gone, the number is mapped there under another id): a number left unmapped is an
+outage. A change of only the profile name, or of a connection that reaches the same
+service, is recorded without a request. Neither API reads a mapping by id: refresh,
+adoption and that check list the enterprise's mappings once per provider process
+(`listing`).
 
 The specs (pydantic, libphonenumber) and the client are imported where they are used:
 the program process imports this module for the class alone (docs/performance.md,
@@ -15,6 +18,7 @@ the program process imports this module for the class alone (docs/performance.md
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import (
@@ -26,10 +30,18 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ..client.errors import APIError, APIStatusError, DuplicateMappingError, NotFoundError
+from ..client.errors import (
+    APIError,
+    APIStatusError,
+    ContextSmsError,
+    DuplicateMappingError,
+    NotFoundError,
+)
 from ..client.platforms import Platform
 from ..client.validation import validate_id
-from ..failures import Refusal, failing
+from ..failures import Refusal, describe, failing
+from . import diagnostics
+from .adoption import Adopt, mapping_verdict, mismatches
 from .inputs import (
     ADOPT_ID,
     CONNECTION,
@@ -43,8 +55,8 @@ from .inputs import (
     is_unknown,
     platform_only_failures,
 )
-from .listing import ListingKey, listings, snapshots
-from .ownership import Attempt, adoption_mismatches, journal_ident, new_attempt, settle
+from .listing import Reads
+from .ownership import Attempt, journal_ident, new_attempt, settle
 from .provider import ContextSmsProvider, recorded_outputs
 
 if TYPE_CHECKING:
@@ -54,6 +66,7 @@ if TYPE_CHECKING:
 
 KIND = "NumberMapping"
 ENTERPRISE_ID = "enterprise_id"
+MAPPING_ID = "mapping_id"
 APP_TYPE = "messaging_app_type"
 SPEC_FIELDS = ("phone_number", APP_TYPE, "messaging_app_id", "mms_enabled", "name")
 INPUTS = (ENTERPRISE_ID, *SPEC_FIELDS, PROFILE, PLATFORM, CONNECTION, *NEVER_DIFFED)
@@ -76,12 +89,16 @@ def _wanted(props: dict[str, Any]) -> dict[str, Any]:
 
 def _outputs(inputs: dict[str, Any], mapping: NumberMapping) -> dict[str, Any]:
     outs = {name: inputs.get(name) for name in INPUTS}
-    outs["mapping_id"] = mapping.mapping_id
+    outs[MAPPING_ID] = mapping.mapping_id
     return outs
 
 
-def _listing_key(props: dict[str, Any]) -> ListingKey:
-    return (props.get(PROFILE), props[ENTERPRISE_ID])
+def _snapshot(reads: Reads, enterprise_id: str) -> frozenset[str] | None:
+    """The enterprise's mapping ids before this create (this process's listing of it)."""
+    try:
+        return frozenset(reads.mappings(enterprise_id))
+    except APIError:
+        return None  # the client lists again, or else never replays blindly
 
 
 def _ident(props: dict[str, Any]) -> dict[str, Any] | None:
@@ -89,8 +106,8 @@ def _ident(props: dict[str, Any]) -> dict[str, Any] | None:
 
 
 class NumberMappingProvider(ContextSmsProvider):
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        inputs = dict(news)
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        inputs, urn = self.inputs_to_check(olds, news)
         platform, failures = self.resolve(news, inputs)
         if platform is not None:
             failures += platform_only_failures(news, platform, PLATFORM_ONLY)
@@ -114,7 +131,7 @@ class NumberMappingProvider(ContextSmsProvider):
             spec_failures = [f for f in spec_failures if f.property != APP_TYPE]
         failures += spec_failures
         for name in (ENTERPRISE_ID, ADOPT_ID):
-            value = news.get(name)
+            value = inputs.get(name)
             if value is None and name == ENTERPRISE_ID:
                 failures.append(
                     CheckFailure(
@@ -128,7 +145,37 @@ class NumberMappingProvider(ContextSmsProvider):
                     validate_id(value, name)
                 except ValueError as exc:
                     failures.append(CheckFailure(name, str(exc)))
+        if not failures and inputs.get(ADOPT_ID) and not is_unknown(inputs.get(ENTERPRISE_ID)):
+            failures += self._check_adoption(inputs, urn)
         return CheckResult(inputs, failures)
+
+    def _check_adoption(self, inputs: dict[str, Any], urn: str | None) -> list[CheckFailure]:
+        """Before anything is written (at preview): is the record there, and does it match?
+        One listing per enterprise, shared with create() and refresh."""
+        adopt_id, enterprise_id = inputs[ADOPT_ID], inputs[ENTERPRISE_ID]
+        profile = inputs.get(PROFILE)
+        try:
+            verdict = mapping_verdict(
+                adopt_id, enterprise_id, _wanted(inputs), self.reads(inputs).mappings(enterprise_id)
+            )
+        except NotFoundError:
+            reason = f"enterprise {enterprise_id} does not exist for this account"
+            return [CheckFailure(ENTERPRISE_ID, f"{reason}: check enterprise_id")]
+        except Refusal as exc:
+            return [CheckFailure(ADOPT_ID, str(exc))]
+        except ContextSmsError as exc:
+            reason = f"could not check adopt_id {adopt_id}: {describe(exc, profile)}"
+            return [CheckFailure(ADOPT_ID, reason)]
+        if isinstance(verdict, Adopt):
+            inputs[MAPPING_ID] = adopt_id  # what preview shows as the output
+            diagnostics.info(
+                urn,
+                f"adopts {adopt_id} ({inputs['phone_number']} in enterprise {enterprise_id}) "
+                "as it is in ContextSMS: nothing is written",
+            )
+        else:
+            diagnostics.warn(urn, verdict.reason)
+        return []
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         with failing(KIND, f"plan of {id_}", news.get(PROFILE)):
@@ -139,38 +186,70 @@ class NumberMappingProvider(ContextSmsProvider):
             replaces = [name for name in changes if name not in TEAMS_UPDATABLE]
         else:
             replaces = changes
+        if replaces:
+            with failing(KIND, f"replacement of {id_}", news.get(PROFILE)):
+                self._check_replacement(id_, olds, news)
         return diff_result(changes, replaces, dbr=True)
+
+    def _check_replacement(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> None:
+        """A replacement deletes the mapping first: refuse it while its create is already
+        bound to fail, so the number is never left unmapped for something visible now."""
+        enterprise_id, number = news.get(ENTERPRISE_ID), news.get("phone_number")
+        if not isinstance(enterprise_id, str) or is_unknown(enterprise_id) or is_unknown(number):
+            return  # made in this run (e.g. a replaced enterprise): new, live and empty
+        reads = self.reads(news)
+        after = (
+            f"would delete {id_} first, then fail to map {number} again, leaving it unmapped; "
+            "nothing was changed"
+        )
+        if enterprise_id != olds.get(ENTERPRISE_ID):
+            target = reads.enterprise(enterprise_id)
+            if target is None or target.deleted:
+                state = "does not exist" if target is None else "is deleted"
+                raise Refusal(
+                    f"enterprise {enterprise_id} {state}, so this replacement {after}. "
+                    "Point enterprise_id at a live enterprise"
+                )
+        holder = next(
+            (
+                m
+                for m in reads.mappings(enterprise_id).values()
+                if m.phone_number == number and m.mapping_id != id_
+            ),
+            None,
+        )
+        if holder is not None:
+            raise Refusal(
+                f"{number} is already mapped in enterprise {enterprise_id} by "
+                f"{holder.mapping_id}, so this replacement {after}. Delete {holder.mapping_id} "
+                "first, or keep this mapping as it is"
+            )
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         adopt_id = props.get(ADOPT_ID)
         action = f"adopt of {adopt_id}" if adopt_id else f"create of {props.get('phone_number')}"
+        enterprise_id = props[ENTERPRISE_ID]
         with failing(KIND, action, props.get(PROFILE)):
-            client = self.client(props)
-            try:
-                if adopt_id:
-                    mapping = self._adopt(client, adopt_id, props)
-                else:
-                    mapping = self._create(client, props)
-            finally:
-                listings.invalidate(_listing_key(props))
+            reads = self.reads(props)
+            mapping = None
+            if adopt_id:
+                listed = reads.mappings(enterprise_id)
+                verdict = mapping_verdict(adopt_id, enterprise_id, _wanted(props), listed)
+                mapping = verdict.record if isinstance(verdict, Adopt) else None
+            if mapping is None:
+                with reads.writing(enterprise_id):
+                    mapping = self._create(reads, props)
+                reads.wrote(enterprise_id, mapping)
         return CreateResult(mapping.mapping_id, _outputs(props, mapping))
 
-    def _snapshot(self, client: ContextSmsClient, props: dict[str, Any]) -> frozenset[str] | None:
-        """The enterprise's mapping ids before this process's first create there."""
-        enterprise_id = props[ENTERPRISE_ID]
-        key = (client.settings.api_base, enterprise_id)
-        try:
-            return snapshots.get(key, lambda: frozenset(client.mapping_ids(enterprise_id)))
-        except APIError:
-            return None  # the client lists again, or else never replays blindly
-
-    def _create(self, client: ContextSmsClient, props: dict[str, Any]) -> NumberMapping:
+    def _create(self, reads: Reads, props: dict[str, Any]) -> NumberMapping:
+        client = reads.client
         attempt = new_attempt(_ident(props))
         trusted = client.settings.trust_idempotency_keys
         if attempt.entry is not None:
             existing = attempt.entry.existing_ids
         else:
-            existing = None if trusted else self._snapshot(client, props)
+            existing = None if trusted else _snapshot(reads, props[ENTERPRISE_ID])
         attempt.begin(existing)
         spec = _spec(props)
         try:
@@ -195,16 +274,14 @@ class NumberMappingProvider(ContextSmsProvider):
         exc: DuplicateMappingError,
     ) -> NumberMapping:
         """The number is mapped already: this stack's own record if it can show so,
-        else a conflict that names the mapping and the recovery."""
+        else a conflict that names the mapping and every way out."""
         enterprise_id, number = props[ENTERPRISE_ID], props["phone_number"]
         try:
             existing = client.find_mapping_by_number(enterprise_id, number)
         except APIError:
             existing = None
-        same = existing is not None and not adoption_mismatches(
-            _wanted(props), existing.model_dump()
-        )
-        before = attempt.entry.existing_ids if attempt.entry else None
+        same = existing is not None and not mismatches(_wanted(props), existing.model_dump())
+        before = attempt.entry.existing_ids if attempt.recovering and attempt.entry else None
         if (
             existing is not None
             and same
@@ -224,49 +301,32 @@ class NumberMappingProvider(ContextSmsProvider):
             f"messaging app {existing.messaging_app_id!r})"
         )
         adopt = f'adopt_id="{existing.mapping_id}"'
+        renamed = (
+            "If this program renamed the resource that manages it, keep that resource's "
+            'state instead: opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name="<its old '
+            'name>")]) on this NumberMapping'
+        )
         if same:
             why = (
                 "with the same values, but this stack cannot show that it made it: another "
-                "stack may manage it. If it is this stack's own (made by an interrupted "
-                f"`pulumi up`, e.g. on another machine), take it over with {adopt} on this "
-                "NumberMapping; if another stack manages it, remove it from this program"
+                f"stack may manage it. {renamed}; if it is this stack's own (made by an "
+                "interrupted `pulumi up`, e.g. on another machine), take it over with "
+                f"{adopt}; if another stack manages it, remove it from this program"
             )
         else:
             why = (
-                "which another stack or someone outside Pulumi manages: delete it first to "
-                f"map the number here, or change the program to match it and set {adopt}"
+                f"which this stack does not manage. {renamed}; if another stack or someone "
+                "outside Pulumi manages it, delete it first to map the number here, or change "
+                f"the program to match it and set {adopt}"
             )
         raise Refusal(f"{exc}. {found}, {why}") from exc
-
-    def _adopt(
-        self, client: ContextSmsClient, mapping_id: str, props: dict[str, Any]
-    ) -> NumberMapping:
-        enterprise_id = props[ENTERPRISE_ID]
-        found = next(
-            (m for m in client.list_mappings(enterprise_id) if m.mapping_id == mapping_id), None
-        )
-        if found is None:
-            raise Refusal(f"adopt_id {mapping_id} is not a mapping of enterprise {enterprise_id}")
-        differences = adoption_mismatches(_wanted(props), found.model_dump())
-        if differences:
-            raise Refusal(
-                f"adopt_id {mapping_id} does not match the program: {'; '.join(differences)}. "
-                "Change the program to match the existing mapping (adoption never changes "
-                "it), or remove adopt_id"
-            )
-        return found
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         with failing(KIND, f"refresh of {id_}", props.get(PROFILE)):
             self.check_connection(id_, props)
             settle(_ident(props))
-            client = self.client(props)
-            enterprise_id = props[ENTERPRISE_ID]
             try:
-                by_id = listings.get(
-                    _listing_key(props),
-                    lambda: {m.mapping_id: m for m in client.list_mappings(enterprise_id)},
-                )
+                by_id = self.reads(props).mappings(props[ENTERPRISE_ID])
             except NotFoundError:
                 return gone()
             mapping = by_id.get(id_)
@@ -285,19 +345,17 @@ class NumberMappingProvider(ContextSmsProvider):
             from ..client.specs import MappingPatch
 
             patch = MappingPatch(**{name: news.get(name) for name in changed})
-            try:
-                mapping = self.client(news).update_mapping(id_, patch)
-            finally:
-                listings.invalidate(_listing_key(news))
+            reads = self.reads(news)
+            with reads.writing(news[ENTERPRISE_ID]):
+                mapping = reads.client.update_mapping(id_, patch)
+            reads.wrote(news[ENTERPRISE_ID], mapping)
             return UpdateResult(_outputs(news, mapping))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         with failing(KIND, f"delete of {id_}", props.get(PROFILE)):
             self.check_connection(id_, props)
             settle(_ident(props))
-            try:
-                self.client(props).delete_mapping(id_)
-            except NotFoundError:
-                return
-            finally:
-                listings.invalidate(_listing_key(props))
+            reads = self.reads(props)
+            with reads.writing(props[ENTERPRISE_ID]), suppress(NotFoundError):
+                reads.client.delete_mapping(id_)
+            reads.deleted(props[ENTERPRISE_ID], id_)

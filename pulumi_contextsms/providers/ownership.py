@@ -1,9 +1,9 @@
 """Which existing records this stack may take over, and what to tell the user otherwise.
 
 A record belongs to exactly one stack. The provider takes one over only with `adopt_id`
-(the user says so), or when it can show that this stack made it: its own ambiguous
-attempt in this call (the client's reconciliation), or a create of this stack still in
-flight in the `journal` (a run that was interrupted). Everything else is a conflict that
+(the user says so: `adoption`), or when it can show that this stack made it: its own
+ambiguous attempt in this call (the client's reconciliation), or a create of this stack
+still in flight in the `journal` (a run that was interrupted). Everything else is a conflict that
 names the record and the recovery.
 """
 
@@ -16,16 +16,7 @@ from typing import Any
 from .inputs import CONNECTION, OWNER
 from .journal import Entry, journal
 
-__all__ = ["Attempt", "adoption_mismatches", "journal_ident", "new_attempt", "settle"]
-
-
-def adoption_mismatches(wanted: Mapping[str, Any], actual: Mapping[str, Any]) -> list[str]:
-    """One phrase per input the program sets that the record does not share."""
-    return [
-        f"{name} is {actual.get(name)!r} in ContextSMS but {value!r} in the program"
-        for name, value in wanted.items()
-        if value is not None and actual.get(name) != value
-    ]
+__all__ = ["Attempt", "journal_ident", "new_attempt", "settle"]
 
 
 def journal_ident(kind: str, props: Mapping[str, Any], key: Sequence[Any]) -> dict[str, Any] | None:
@@ -44,13 +35,12 @@ class Attempt:
     def __init__(self, ident: dict[str, Any] | None, entry: Entry | None) -> None:
         self.ident = ident
         self.entry = entry
+        # Fixed at the start: the entry begin() writes for a new create is this call's
+        # own, no evidence that an earlier run made anything.
+        self.recovering = entry is not None
         # A recovery sends the lost attempt's key again: a service that honours keys
         # then answers with the record that attempt made.
         self.idempotency_key = entry.idempotency_key if entry else str(uuid.uuid4())
-
-    @property
-    def recovering(self) -> bool:
-        return self.entry is not None
 
     def begin(self, existing_ids: frozenset[str] | None) -> None:
         """Record the create in the journal, before its POST."""

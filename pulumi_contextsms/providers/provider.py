@@ -3,7 +3,8 @@ of the service a record lives on.
 
 Provider objects are pickled into state by reference (their classes live in this
 installed package), so they carry no attributes at all: settings and clients live in
-`pulumi_contextsms.session`.
+`pulumi_contextsms.session`. Every operation of a subclass fails `plainly` (one line in
+the CLI, see `failures`).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from pulumi.dynamic import CheckFailure, ConfigureRequest, ResourceProvider
 from .. import provider_threads, session
 from ..client.errors import ConfigurationError
 from ..config import StackSettings, explain, key_for
-from ..failures import Refusal
-from .inputs import CONNECTION, PLATFORM, PROFILE
+from ..failures import Refusal, plainly
+from .inputs import ADOPT_ID, CONNECTION, PLATFORM, PROFILE, RESOURCE_URN
+from .listing import Reads
 
 if TYPE_CHECKING:
     from ..client.client import ContextSmsClient
@@ -43,6 +45,33 @@ class ContextSmsProvider(ResourceProvider):
     """Base of the ContextSMS dynamic providers."""
 
     serialize_as_secret_always = False  # the pickle holds no secret: keep state readable
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in ("check", "diff", "create", "read", "update", "delete"):
+            if name in vars(cls):
+                setattr(cls, name, plainly(vars(cls)[name]))
+
+    @staticmethod
+    def inputs_to_check(
+        olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], str | None]:
+        """The inputs check() records, and the URN of the resource being checked.
+
+        The URN is only for telling the user about this resource, never stored. A
+        resource the stack already has drops `adopt_id`: it acted on the create that
+        brought the record in, and must never act on a replacement (`adoption`). The
+        engine checks a resource it replaces twice in one run, with its old inputs
+        (`olds`), then, for the replacement's create, without them: so a resource seen
+        with old inputs is remembered, by URN, for the rest of the run."""
+        inputs = dict(news)
+        urn = inputs.pop(RESOURCE_URN, None)
+        urn = urn if isinstance(urn, str) else None
+        if olds and urn:
+            session.in_stack(urn)
+        if olds or (urn and session.was_in_stack(urn)):
+            inputs.pop(ADOPT_ID, None)
+        return inputs, urn
 
     def configure(self, req: ConfigureRequest) -> None:
         settings = StackSettings.from_config(req.config.get)
@@ -73,6 +102,11 @@ class ContextSmsProvider(ResourceProvider):
     @classmethod
     def client(cls, props: Mapping[str, Any]) -> ContextSmsClient:
         return session.client(cls.profile_for(props))
+
+    @classmethod
+    def reads(cls, props: Mapping[str, Any]) -> Reads:
+        """What this process has read of the record's service (one listing per enterprise)."""
+        return Reads(cls.profile_for(props))
 
     @staticmethod
     def resolve(

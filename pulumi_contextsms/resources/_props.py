@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 
 OWNER = "owner"
+RESOURCE_URN = "resource_urn"  # providers.inputs.RESOURCE_URN: for messages, never stored
 
 
 def owner(kind: str, resource_name: str) -> str:
@@ -21,10 +22,27 @@ def owner(kind: str, resource_name: str) -> str:
     return f"{stack}/{kind}/{resource_name}"
 
 
-def props_of(args: Any, outputs: Iterable[str], kind: str, resource_name: str) -> dict[str, Any]:
+def urn_of(kind: str, resource_name: str, parent: pulumi.Resource | None) -> pulumi.Input[str]:
+    """The resource's URN as the engine makes it: a plain string for a resource of the
+    stack itself (no Output, no event loop needed), from its parent's URN otherwise."""
+    type_ = f"pulumi-python:dynamic/contextsms:{kind}"
+    if parent is None:
+        return f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{type_}::{resource_name}"
+    return pulumi.resource.create_urn(resource_name, type_, parent=parent)
+
+
+def props_of(
+    args: Any,
+    outputs: Iterable[str],
+    kind: str,
+    resource_name: str,
+    opts: pulumi.ResourceOptions | None,
+) -> dict[str, Any]:
     """The args dataclass's fields (shallow: Outputs cannot be copied), the declaring
-    resource, plus each output-only property set to None so the engine fills it in."""
+    resource (and its URN, which lets the provider's check() attach a message to this
+    resource), plus each output-only property set to None so the engine fills it in."""
     props: dict[str, Any] = {f.name: getattr(args, f.name) for f in fields(args)}
     props[OWNER] = owner(kind, resource_name)
+    props[RESOURCE_URN] = urn_of(kind, resource_name, opts.parent if opts else None)
     props.update(dict.fromkeys(outputs))
     return props

@@ -91,5 +91,5 @@ class Csp(pulumi.dynamic.Resource, module="contextsms", name="Csp"):
             )
         outputs = ("csp_id", "platform", "connection", "retained_on_delete")
         super().__init__(
-            CspProvider(), resource_name, props_of(args, outputs, "Csp", resource_name), opts
+            CspProvider(), resource_name, props_of(args, outputs, "Csp", resource_name, opts), opts
         )

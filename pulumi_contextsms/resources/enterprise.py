@@ -74,6 +74,6 @@ class Enterprise(pulumi.dynamic.Resource, module="contextsms", name="Enterprise"
         super().__init__(
             EnterpriseProvider(),
             resource_name,
-            props_of(args, outputs, "Enterprise", resource_name),
+            props_of(args, outputs, "Enterprise", resource_name, opts),
             opts,
         )

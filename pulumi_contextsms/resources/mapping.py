@@ -73,6 +73,6 @@ class NumberMapping(pulumi.dynamic.Resource, module="contextsms", name="NumberMa
         super().__init__(
             NumberMappingProvider(),
             resource_name,
-            props_of(args, outputs, "NumberMapping", resource_name),
+            props_of(args, outputs, "NumberMapping", resource_name, opts),
             opts,
         )

@@ -2,8 +2,8 @@
 
 `settings(...)` installs stack settings in `providers.session` the way the provider's
 configure() does (from a dict of stack config, with an empty environment). Nothing
-leaks between tests: the session's settings and clients, the mapping-listing and
-snapshot caches and the journal of creates in flight are fresh for each test.
+leaks between tests: the session's settings and clients, the listing and
+enterprise caches and the journal of creates in flight are fresh for each test.
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ from providers_support import stack_config
 from pulumi_contextsms import session
 from pulumi_contextsms.client import ContextSmsClient
 from pulumi_contextsms.config import StackSettings
-from pulumi_contextsms.providers import mapping, ownership
+from pulumi_contextsms.providers import listing, ownership
 from pulumi_contextsms.providers.journal import Journal
-from pulumi_contextsms.providers.listing import create_snapshots, mapping_listings
 
 
 @pytest.fixture(autouse=True)
@@ -28,8 +27,9 @@ def _isolated_session(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterato
     monkeypatch.setattr(session, "_settings", None)
     monkeypatch.setattr(session, "_clients", clients)
     monkeypatch.setattr(session, "_connections", {})
-    monkeypatch.setattr(mapping, "listings", mapping_listings())
-    monkeypatch.setattr(mapping, "snapshots", create_snapshots())
+    monkeypatch.setattr(session, "_in_stack", set())
+    monkeypatch.setattr(listing, "listings", listing.mapping_listings())
+    monkeypatch.setattr(listing, "enterprises", listing.enterprise_reads())
     monkeypatch.setattr(ownership, "journal", Journal(tmp_path / "journal"))
     yield
     for client in clients.values():

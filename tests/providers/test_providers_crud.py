@@ -17,7 +17,7 @@ from contextsms_emulator.process import EmulatorProcess
 from pulumi_contextsms.client import ConnectionSettings, ContextSmsClient
 from pulumi_contextsms.client.errors import ContextSmsError
 from pulumi_contextsms.client.specs import MappingSpec
-from pulumi_contextsms.providers import ownership
+from pulumi_contextsms.providers import listing, ownership
 from pulumi_contextsms.providers.csp import CspProvider
 from pulumi_contextsms.providers.enterprise import EnterpriseProvider
 from pulumi_contextsms.providers.mapping import NumberMappingProvider
@@ -120,21 +120,28 @@ def test_adopting_an_enterprise_checks_it_field_by_field_and_never_writes(api, e
     existing = provider.create(checked(provider, dict(ENTERPRISE)))
     emulator.clear_requests()
 
+    # refused by check(), before anything is written (at preview)
     wrong = {**ENTERPRISE, "contact": "Jane Roe", "adopt_id": existing.id}
-    with pytest.raises(ContextSmsError) as refused:
-        provider.create(checked(provider, wrong))
-    assert "contact is 'Sarah Johnson' in ContextSMS but 'Jane Roe' in the program" in str(
-        refused.value
-    )
-    with pytest.raises(ContextSmsError, match="Check adopt_id"):
-        provider.create(checked(provider, {**ENTERPRISE, "adopt_id": "E0000099"}))
+    assert [(f.property, f.reason) for f in provider.check({}, wrong).failures] == [
+        (
+            "adopt_id",
+            f"adopt_id {existing.id} does not match the program: contact is 'Sarah Johnson' in "
+            "ContextSMS but 'Jane Roe' in the program. Change the program to match the existing "
+            "enterprise (adoption never changes it), or remove adopt_id",
+        )
+    ]
+    unknown = provider.check({}, {**ENTERPRISE, "adopt_id": "E0000099"}).failures
+    assert [f.reason for f in unknown] == [
+        "no enterprise E0000099 is visible to this account: check adopt_id (it must be an "
+        "enterprise of a CSP this account manages, on this platform)"
+    ]
 
     adopted = provider.create(checked(provider, {**ENTERPRISE, "adopt_id": existing.id}))
     assert adopted.id == existing.id
     assert writes(emulator) == []
 
 
-def test_mapping_refresh_lists_each_enterprise_once_until_a_write(api, emulator):
+def test_mapping_refresh_lists_each_enterprise_once_and_follows_this_process_writes(api, emulator):
     api("webex")
     enterprises, mappings = EnterpriseProvider(), NumberMappingProvider()
     ent = enterprises.create(checked(enterprises, dict(ENTERPRISE)))
@@ -151,6 +158,7 @@ def test_mapping_refresh_lists_each_enterprise_once_until_a_write(api, emulator)
         )
         for i in range(3)
     ]
+    listing.listings = listing.mapping_listings()  # a refresh is a process of its own
     emulator.clear_requests()
 
     reads = [mappings.read(m.id, m.outs) for m in made]
@@ -158,8 +166,12 @@ def test_mapping_refresh_lists_each_enterprise_once_until_a_write(api, emulator)
     assert [r.id for r in reads] == [m.id for m in made]
     listings = [r for r in emulator.requests() if r["path"].endswith(f"/enterprise/{ent.id}")]
     assert len(listings) == 1
+    emulator.clear_requests()
     mappings.delete(made[0].id, made[0].outs)
-    assert mappings.read(made[0].id, made[0].outs).id == ""  # the write dropped the cache
+    # this process's write is applied to its listing: no listing again to see it gone
+    assert mappings.read(made[0].id, made[0].outs).id == ""
+    assert mappings.read(made[1].id, made[1].outs).id == made[1].id
+    assert [r["method"] for r in emulator.requests() if "/auth/" not in r["path"]] == ["DELETE"]
 
 
 OWNER = "organization/infra/dev"
@@ -198,9 +210,12 @@ def test_an_identical_mapping_this_stack_cannot_show_it_made_is_refused_naming_i
     assert message.endswith(
         f". +15559870000 is already mapped by {leftover} (enterprise {ent.id}, messaging app "
         "'bot-1'), with the same values, but this stack cannot show that it made it: another "
-        "stack may manage it. If it is this stack's own (made by an interrupted `pulumi up`, "
-        f'e.g. on another machine), take it over with adopt_id="{leftover}" on this '
-        "NumberMapping; if another stack manages it, remove it from this program"
+        "stack may manage it. If this program renamed the resource that manages it, keep that "
+        "resource's state instead: opts=pulumi.ResourceOptions(aliases=[pulumi.Alias("
+        'name="<its old name>")]) on this NumberMapping; if it is this stack'
+        "'s own (made by an "
+        "interrupted `pulumi up`, e.g. on another machine), take it over with "
+        f'adopt_id="{leftover}"; if another stack manages it, remove it from this program'
     )
     assert len(emulator.records()["mappings"]) == 1
 
@@ -214,8 +229,11 @@ def test_a_different_mapping_of_the_number_is_refused_with_its_recovery(api, emu
     with pytest.raises(ContextSmsError) as refused:
         mappings.create(checked(mappings, program))
     assert str(refused.value).endswith(
-        f"which another stack or someone outside Pulumi manages: delete it first to map the "
-        f'number here, or change the program to match it and set adopt_id="{leftover}"'
+        "which this stack does not manage. If this program renamed the resource that manages "
+        "it, keep that resource's state instead: opts=pulumi.ResourceOptions(aliases=["
+        'pulumi.Alias(name="<its old name>")]) on this NumberMapping; if another stack or '
+        "someone outside Pulumi manages it, delete it first to map the number here, or change "
+        f'the program to match it and set adopt_id="{leftover}"'
     )
 
 

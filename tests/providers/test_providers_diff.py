@@ -9,6 +9,9 @@ from typing import Any
 import pytest
 from pulumi.output import Unknown
 
+from pulumi_contextsms.client.models import Enterprise, NumberMapping
+from pulumi_contextsms.failures import ProviderError
+from pulumi_contextsms.providers import listing
 from pulumi_contextsms.providers.csp import CspProvider
 from pulumi_contextsms.providers.enterprise import EnterpriseProvider
 from pulumi_contextsms.providers.mapping import NumberMappingProvider
@@ -64,6 +67,28 @@ TEAMS_MAPPING_IN = {
 
 def outputs(inputs: dict[str, Any]) -> dict[str, Any]:
     return {**inputs, "mapping_id": "NTMAP0000001"}
+
+
+def known_service(
+    settings: Any,
+    platform: str,
+    enterprises: dict[str, bool],
+    mappings: dict[str, list[tuple[str, str]]],
+) -> None:
+    """Install `platform`'s settings and what this process has read of its service:
+    `enterprises` (id -> deleted), `mappings` (enterprise id -> [(mapping id, number)]),
+    so that a diff that must look finds it without a request (`no_http`)."""
+    settings(platform)
+    base = (WEBEX if platform == "webex" else TEAMS)["api_base"]
+    for enterprise_id, deleted in enterprises.items():
+        listing.enterprises.seed(
+            (base, enterprise_id), Enterprise(enterprise_id=enterprise_id, deleted=deleted)
+        )
+    for enterprise_id, rows in mappings.items():
+        listing.listings.seed(
+            (base, enterprise_id),
+            {i: NumberMapping(mapping_id=i, phone_number=n) for i, n in rows},
+        )
 
 
 def test_unchanged_enterprise_has_no_diff():
@@ -187,7 +212,13 @@ def test_setting_or_changing_adopt_id_is_no_change(provider, olds, news, adopt_i
         ("mms_enabled", False),
     ],
 )
-def test_any_webex_mapping_change_replaces_it_deleting_the_old_one_first(field, value):
+def test_any_webex_mapping_change_replaces_it_deleting_the_old_one_first(settings, field, value):
+    known_service(
+        settings,
+        "webex",
+        {"E0000002": False},
+        {"E0000001": [("NTMAP0000001", "+15559870000")], "E0000002": []},
+    )
     olds = outputs(WEBEX_MAPPING_IN)
     result = NumberMappingProvider().diff("NTMAP0000001", olds, {**WEBEX_MAPPING_IN, field: value})
     assert result.changes is True
@@ -215,13 +246,61 @@ def test_teams_mapping_changes_update_in_place(field, value):
 
 
 @pytest.mark.parametrize("value", ["E0000002", Unknown()])
-def test_teams_mapping_moving_enterprise_replaces_it_deleting_first(value):
+def test_teams_mapping_moving_enterprise_replaces_it_deleting_first(settings, value):
+    known_service(settings, "teams", {"E0000002": False}, {"E0000002": []})
     olds = outputs(TEAMS_MAPPING_IN)
     news = {**TEAMS_MAPPING_IN, "enterprise_id": value, "name": "Reception"}
     result = NumberMappingProvider().diff("NTMAP0000001", olds, news)
     assert result.changes is True
     assert result.replaces == ["enterprise_id"]
     assert result.delete_before_replace is True
+
+
+@pytest.mark.parametrize(("exists", "state"), [(False, "does not exist"), (True, "is deleted")])
+def test_a_move_to_an_enterprise_that_is_not_live_is_refused_before_its_delete(
+    settings, exists, state
+):
+    known_service(settings, "teams", {"E0000002": True} if exists else {}, {})
+    if not exists:
+        listing.enterprises.seed((TEAMS["api_base"], "E0000002"), None)  # read: 404
+    news = {**TEAMS_MAPPING_IN, "enterprise_id": "E0000002"}
+
+    with pytest.raises(ProviderError) as refused:
+        NumberMappingProvider().diff("NTMAP0000001", outputs(TEAMS_MAPPING_IN), news)
+
+    assert str(refused.value) == (
+        f"NumberMapping: replacement of NTMAP0000001 failed: enterprise E0000002 {state}, so "
+        "this replacement would delete NTMAP0000001 first, then fail to map +15559870000 "
+        "again, leaving it unmapped; nothing was changed. Point enterprise_id at a live "
+        "enterprise"
+    )
+
+
+def test_a_replacement_whose_number_is_mapped_there_by_another_id_is_refused(settings):
+    known_service(
+        settings,
+        "webex",
+        {},
+        {"E0000001": [("NTMAP0000001", "+15559870000"), ("NTMAP0000007", "+15559870001")]},
+    )
+    news = {**WEBEX_MAPPING_IN, "phone_number": "+15559870001"}
+
+    with pytest.raises(ProviderError) as refused:
+        NumberMappingProvider().diff("NTMAP0000001", outputs(WEBEX_MAPPING_IN), news)
+
+    assert str(refused.value) == (
+        "NumberMapping: replacement of NTMAP0000001 failed: +15559870001 is already mapped in "
+        "enterprise E0000001 by NTMAP0000007, so this replacement would delete NTMAP0000001 "
+        "first, then fail to map +15559870001 again, leaving it unmapped; nothing was "
+        "changed. Delete NTMAP0000007 first, or keep this mapping as it is"
+    )
+
+
+def test_a_replacement_into_an_enterprise_made_in_this_run_reads_nothing():
+    # no settings, no cache: any read would fail (no_http); the new enterprise is empty
+    news = {**WEBEX_MAPPING_IN, "enterprise_id": Unknown()}
+    result = NumberMappingProvider().diff("NTMAP0000001", outputs(WEBEX_MAPPING_IN), news)
+    assert result.replaces == ["enterprise_id"]
 
 
 def test_unchanged_mappings_have_no_diff():

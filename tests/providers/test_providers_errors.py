@@ -109,12 +109,18 @@ def test_an_adopt_failure_says_what_differs_and_what_to_do(connect, emulator):
     connect("webex")
     provider = EnterpriseProvider()
     made = provider.create(checked(provider, dict(ENTERPRISE)))
-    adopt = checked(provider, {**ENTERPRISE, "contact": "Jane Roe", "adopt_id": made.id})
-    assert failure(lambda: provider.create(adopt)) == (
-        f"Enterprise: adopt of {made.id} failed: adopt_id {made.id} does not match the "
-        "program: contact is 'Sarah Johnson' in ContextSMS but 'Jane Roe' in the program. "
-        "Change the program to match the existing enterprise (adoption never changes it), "
-        "or remove adopt_id to create a new one"
+    # check() catches it at preview; a create reached without that check says the same
+    adopt = {**ENTERPRISE, "contact": "Jane Roe", "adopt_id": made.id}
+    (refused,) = provider.check({}, adopt).failures
+    why = (
+        f"adopt_id {made.id} does not match the program: contact is 'Sarah Johnson' in "
+        "ContextSMS but 'Jane Roe' in the program. Change the program to match the existing "
+        "enterprise (adoption never changes it), or remove adopt_id"
+    )
+    assert (refused.property, refused.reason) == ("adopt_id", why)
+    inputs = checked(provider, dict(ENTERPRISE)) | {"contact": "Jane Roe", "adopt_id": made.id}
+    assert failure(lambda: provider.create(inputs)) == (
+        f"Enterprise: adopt of {made.id} failed: {why}"
     )
 
 

@@ -1,7 +1,7 @@
 """Fixtures for the tests of `pulumi_contextsms.testing` and `pulumi_contextsms.events`.
 
 The mocks configure the providers' process-wide session exactly as the engine would;
-each test gets a fresh one (settings, clients, listing and snapshot caches, and a
+each test gets a fresh one (settings, clients, listing and enterprise caches, and a
 journal of creates in flight in its own directory), put back afterwards, so nothing
 leaks into other tests or into the machine's state directory.
 """
@@ -15,9 +15,8 @@ import pytest
 
 from pulumi_contextsms import session
 from pulumi_contextsms.client import ContextSmsClient
-from pulumi_contextsms.providers import mapping, ownership
+from pulumi_contextsms.providers import listing, ownership
 from pulumi_contextsms.providers.journal import Journal
-from pulumi_contextsms.providers.listing import create_snapshots, mapping_listings
 
 pytest_plugins = ["pytester"]
 
@@ -33,8 +32,9 @@ def _isolated_session(monkeypatch: pytest.MonkeyPatch, journal_dir: Path) -> Ite
     monkeypatch.setattr(session, "_settings", None)
     monkeypatch.setattr(session, "_clients", clients)
     monkeypatch.setattr(session, "_connections", {})
-    monkeypatch.setattr(mapping, "listings", mapping_listings())
-    monkeypatch.setattr(mapping, "snapshots", create_snapshots())
+    monkeypatch.setattr(session, "_in_stack", set())
+    monkeypatch.setattr(listing, "listings", listing.mapping_listings())
+    monkeypatch.setattr(listing, "enterprises", listing.enterprise_reads())
     monkeypatch.setattr(ownership, "journal", Journal(journal_dir))
     yield
     for client in clients.values():
