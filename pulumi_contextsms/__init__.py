@@ -16,6 +16,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .declare import DeclaredInventory, declare_inventory
     from .functions import (
         get_csp_config,
         get_csp_mappings,
@@ -37,10 +38,12 @@ if TYPE_CHECKING:
 __all__ = [
     "Csp",
     "CspArgs",
+    "DeclaredInventory",
     "Enterprise",
     "EnterpriseArgs",
     "NumberMapping",
     "NumberMappingArgs",
+    "declare_inventory",
     "get_csp_config",
     "get_csp_mappings",
     "get_enterprise",
@@ -56,7 +59,10 @@ def __getattr__(name: str) -> Any:
     `pulumi_contextsms.providers.*` and has no use for the resources or lookups."""
     if name not in __all__:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module = ".functions" if name.startswith("get_") else ".resources"
+    if name in ("declare_inventory", "DeclaredInventory"):
+        module = ".declare"
+    else:
+        module = ".functions" if name.startswith("get_") else ".resources"
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
