@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -9,11 +11,19 @@ from pathlib import Path
 import pytest
 import secret_scan
 import yaml
-from cli_harness import VENV, PulumiProject, api_requests, live_records
+from cli_harness import (
+    VENV,
+    PulumiProject,
+    api_requests,
+    emulator_client,
+    live_records,
+    writes,
+)
 
 from contextsms_emulator import DEMO_PASSWORD
 from pulumi_contextsms.client.errors import ConfigurationError
 from pulumi_contextsms.client.settings import TEAMS_PRODUCTION_API_BASE
+from pulumi_contextsms.client.specs import MappingSpec
 from pulumi_contextsms.config import StackSettings
 
 pytestmark = pytest.mark.pulumi_cli
@@ -198,3 +208,94 @@ def test_promote_stops_at_a_failing_dev_and_never_touches_prod(
     assert "promotion stopped: pulumi up of dev failed" in result.stderr
     assert "phone_number" in result.stdout + result.stderr
     assert prod_emulator.requests() == []
+
+
+# --- adopt: a portal-made account brought under two stacks -------------------------------
+
+SEED = Path(__file__).resolve().parents[2] / "contextsms_emulator" / "seeds" / "portal-account.json"
+
+
+def _discover(root: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [str(VENV / "bin" / "contextsms"), "discover", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    secret_scan.record_cli_run(("contextsms", "discover", *args), result.stdout + result.stderr)
+    return result
+
+
+def test_adopt_discovers_a_portal_made_account_adopts_it_writing_nothing_and_runs_day_two(
+    tmp_path, pulumi_env, emulator
+):
+    seeded = emulator.seed(json.loads(SEED.read_text()))
+    root = _copy_example("adopt", tmp_path)
+    env = dict(pulumi_env, CONTEXTSMS_PASSWORD=DEMO_PASSWORD)
+    stacks = {}
+    for platform, base in (("teams", emulator.teams_api_base), ("webex", emulator.webex_api_base)):
+        stack_file = root / f"Pulumi.{platform}.yaml"
+        local = re.sub(r"http://127\.0\.0\.1:\d+/api/v\d", base, stack_file.read_text())
+        stack_file.write_text(local)
+        stacks[platform] = PulumiProject(root, platform, env)
+        stacks[platform].run("stack", "init")
+    webex_ids = [e["enterprise_id"] for e in seeded["enterprises"] if e["service"] == "webex"]
+    assert len(seeded["enterprises"]) + len(seeded["mappings"]) >= 30
+
+    # 1. discover, 2. adopt with no write, then nothing to change
+    found = _discover(root, env, "--stack", "teams", "--out", "inventory/teams.yaml")
+    assert found.returncode == 0, found.stdout + found.stderr
+    named = [a for i in webex_ids for a in ("--enterprise", i)]
+    found = _discover(root, env, "--stack", "webex", "--out", "inventory/webex.yaml", *named)
+    assert found.returncode == 0, found.stdout + found.stderr
+    before = emulator.records()
+    for stack in stacks.values():
+        emulator.clear_requests()
+        stack.up()
+        assert writes(api_requests(emulator)) == []
+        stack.preview("--expect-no-changes")
+    assert emulator.records() == before
+
+    # 3. day two on Teams: a move, an add and a removal in the file, each one `up`
+    teams, path = stacks["teams"], root / "inventory" / "teams.yaml"
+    data = yaml.safe_load(path.read_text())
+    first, second, third = data["enterprises"].values()
+    moved = next(iter(first["numbers"]))
+    second["numbers"][moved] = first["numbers"].pop(moved)
+    edits: list[tuple[str, list[str]]] = [("move", ["DELETE", "POST"])]
+    edits.append(("add", ["POST"]))
+    edits.append(("remove", ["DELETE"]))
+    for edit, expected in edits:
+        if edit == "add":
+            third["numbers"]["+15557770001"] = {"messaging_app_id": "teams-channel-new"}
+        if edit == "remove":
+            removed = next(iter(first["numbers"]))
+            del first["numbers"][removed]
+        path.write_text(yaml.safe_dump(data))
+        emulator.clear_requests()
+        teams.up()
+        assert [r["method"] for r in writes(api_requests(emulator))] == expected, edit
+        teams.preview("--expect-no-changes")
+    live = {m["phone_number"]: m["enterprise_id"] for m in emulator.records("teams")["mappings"]}
+    assert live[moved] == second["id"]
+    assert live["+15557770001"] == third["id"]
+    assert removed not in live
+
+    # 4. what the stack cannot see: a number added in the portal, reported by --check
+    check = ("--stack", "teams", "--out", "inventory/teams.yaml", "--check")
+    agreed = _discover(root, env, *check)
+    assert agreed.returncode == 0, agreed.stdout + agreed.stderr
+    with emulator_client(emulator, "teams") as portal:
+        added = portal.create_mapping(
+            first["id"],
+            MappingSpec(
+                phone_number="+15557770002",
+                messaging_app_type="Teams",
+                messaging_app_id="portal-made",
+            ),
+        )
+    drift = _discover(root, env, *check)
+    assert drift.returncode == 1, drift.stdout + drift.stderr
+    assert added.mapping_id in drift.stdout and "+15557770002" in drift.stdout, drift.stdout
