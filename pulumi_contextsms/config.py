@@ -21,18 +21,25 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .client.errors import ConfigurationError
+from .client.limits import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_READ_TIMEOUT,
+    DEFAULT_TOTAL_TIMEOUT,
+    MAX_ATTEMPTS_LIMIT,
+    MAX_CONNECTIONS,
+)
 
 if TYPE_CHECKING:
     from .client.settings import ConnectionSettings
 
 NAMESPACE = "contextsms"
 PROFILES_KEY = f"{NAMESPACE}:profiles"
-MAX_ATTEMPTS_LIMIT = 100
 DEFAULT_MAX_PARALLEL = 32
 """Calls the provider process serves at once unless ``contextsms:maxParallel`` says
 otherwise (``--parallel`` bounds it too): the engine's own default on an 8-core machine."""
 MIN_MAX_PARALLEL = 4  # the SDK's pool already serves 4; fewer is `pulumi up --parallel`'s job
-MAX_MAX_PARALLEL = 100  # client.settings.MAX_CONNECTIONS: a connection per call at once
+MAX_MAX_PARALLEL = MAX_CONNECTIONS  # a connection per call at once
 
 
 @dataclass(frozen=True)
@@ -218,8 +225,6 @@ class StackSettings:
         return default if value is None else value
 
     def _attempts(self, profile: str | None) -> int:
-        from .client.retry import DEFAULT_MAX_ATTEMPTS
-
         raw = self._lookup("max_attempts", profile)
         if raw is None:
             return DEFAULT_MAX_ATTEMPTS
@@ -276,13 +281,9 @@ class StackSettings:
         fix. Makes no network call. The stack-wide ``contextsms:maxParallel`` is checked
         here too, so that check() reports a bad value on every resource."""
         # pydantic loads with the first connection, not with the program's resources
-        from .client.retry import DEFAULT_TOTAL_TIMEOUT, RetryPolicy
-        from .client.settings import (
-            DEFAULT_CONNECT_TIMEOUT,
-            DEFAULT_READ_TIMEOUT,
-            ConnectionSettings,
-            Timeouts,
-        )
+        # (the program path's import budget pins it: test_providers_import_cost.py)
+        from .client.retry import RetryPolicy
+        from .client.settings import ConnectionSettings, Timeouts
 
         self.max_parallel()
         try:

@@ -1,4 +1,15 @@
-"""How a provider failure reads: one line, ``<Kind>: <action> failed: <why>[. <fix>]``.
+"""The Pulumi layer's errors, and how a provider failure reads: one line,
+``<Kind>: <action> failed: <why>[. <fix>]``.
+
+The tree: the client's (`client.errors`, drawn there) is what the API and the settings
+raise; the Pulumi layer adds three, all rendered in the stack's words:
+
+    ContextSmsError                client.errors: the root of every error of the package
+    ├── ConfigurationError         client.errors: bad settings, named neutrally
+    │   └── SettingsError          config: the same in the stack's keys (config.explain;
+    │                              it lives there because rendering keys is config's job)
+    ├── Refusal                    a reason to stop that is no API error
+    └── ProviderError              a provider failure: one line, prefixed once
 
 Every provider operation runs inside `failing(kind, action, profile)`, the one place
 that adds the prefix, so nested helpers raise plain reasons (`Refusal`) or let client

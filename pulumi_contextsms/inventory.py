@@ -43,7 +43,8 @@ import yaml  # type: ignore[import-untyped]  # PyYAML: the Pulumi SDK's own depe
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, ValidationError
 
 from .client.errors import InvalidInputError
-from .client.specs import E164PhoneNumber, NonEmptyStr
+from .client.platforms import ENTERPRISE_ONLY, MAPPING_ONLY
+from .client.specs import E164PhoneNumber, NonEmptyStr, how_to_fix
 from .client.validation import validate_e164, validate_id
 
 __all__ = [
@@ -61,9 +62,6 @@ Source = str | os.PathLike[str] | Mapping[str, Any]
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 PLATFORMS = ("webex", "teams")
-# field -> the only platform whose API has it
-_NUMBER_ONLY = {"mms_enabled": "webex", "name": "teams"}
-_ENTERPRISE_ONLY = {"default_mms_selection": "webex"}
 
 
 def _id(value: str) -> str:
@@ -243,17 +241,6 @@ class _Merged:
 
 # -- validating ---------------------------------------------------------------------------
 
-_FIXES = {
-    "missing": "add it",
-    "string_type": "write it as text",
-    "bool_type": "use true or false",
-    "string_too_short": "give it a non-empty value",
-    "string_too_long": "shorten it to at most {max_length} characters",
-    "literal_error": "use webex or teams",
-    "dict_type": "write it as a mapping of its entries",
-    "model_type": "write it as a mapping of its fields",
-}
-
 
 def _source_of(loc: tuple[str, ...], merged: _Merged) -> str:
     """The source of the entry at `loc` (enterprises, KEY[, numbers, NUMBER], field)."""
@@ -272,11 +259,9 @@ def _problem(error: Any, loc: tuple[str, ...], merged: _Merged) -> str:
     if kind == "extra_forbidden":
         return f"{label}: {path}: unknown key {field!r}: remove it, or fix its spelling"
     message = str(error["msg"]).removeprefix("Value error, ")
-    fix = _FIXES.get(kind)
-    if kind == "value_error" and "email" in message:
-        fix = "use an address like name@example.com"
+    fix = how_to_fix(error)
     text = f"{label}: {path}: {message.rstrip('.')}"
-    return f"{text}; {fix.format(**error.get('ctx', {}))}" if fix else text
+    return f"{text}; {fix}" if fix else text
 
 
 def _structure_problems(inventory: Inventory, merged: _Merged) -> list[str]:
@@ -316,15 +301,15 @@ def _platform_problems(inventory: Inventory, merged: _Merged, platform: str) -> 
         )
     other = "Teams" if platform == "webex" else "Webex"
     for key, enterprise in inventory.enterprises.items():
-        for field, only in _ENTERPRISE_ONLY.items():
-            if only != platform and getattr(enterprise, field) is not None:
+        for field, only in ENTERPRISE_ONLY.items():
+            if only.value != platform and getattr(enterprise, field) is not None:
                 problems.append(
                     f"{merged.origin(key)}: enterprises.{key}.{field} belongs to the {other} "
                     f"API; this inventory is declared on {platform}: remove it"
                 )
         for number, entry in enterprise.numbers.items():
-            for field, only in _NUMBER_ONLY.items():
-                if only != platform and getattr(entry, field) is not None:
+            for field, only in MAPPING_ONLY.items():
+                if only.value != platform and getattr(entry, field) is not None:
                     problems.append(
                         f"{merged.origin(key, number)}: enterprises.{key}.numbers.{number}."
                         f"{field} belongs to the {other} API; this inventory is declared on "

@@ -40,6 +40,8 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import thread as futures_thread
 from typing import Any
 
+from . import session
+
 __all__ = ["PROVIDER_MAIN", "SDK_POOL_SIZE", "pool_size", "widen"]
 
 PROVIDER_MAIN = "pulumi.dynamic.__main__"
@@ -49,8 +51,6 @@ SDK_POOL_SIZE = 4
 _EXECUTOR_INTERNALS = ("_max_workers", "_shutdown_lock", "_work_queue", "_threads", "_shutdown")
 
 _lock = threading.Lock()
-_said = False
-_widened: weakref.WeakSet[ThreadPoolExecutor] = weakref.WeakSet()
 
 
 class _Unexpected(Exception):
@@ -101,11 +101,11 @@ def _grow(executor: Any, limit: int) -> None:
 
 
 def _say_once(reason: str) -> None:
-    global _said
+    state = session.current
     with _lock:
-        if _said:
+        if state.said_not_widened:
             return
-        _said = True
+        state.said_not_widened = True
     sys.stderr.write(
         f"pulumi-contextsms: serving at most {SDK_POOL_SIZE} calls at once, as the Pulumi SDK "
         f"does: could not widen the provider's thread pool ({reason})\n"
@@ -120,12 +120,13 @@ def widen(limit: int) -> None:
         return
     try:
         executor = _serving_executor()
+        widened = session.current.widened
         with _lock:
-            if executor in _widened and executor._max_workers >= limit:
+            if executor in widened and executor._max_workers >= limit:
                 return
         _grow(executor, limit)
         with _lock:
-            _widened.add(executor)
+            widened.add(executor)
     except Exception as exc:  # any surprise leaves the SDK's pool as it was
         _say_once(str(exc) if isinstance(exc, _Unexpected) else f"{type(exc).__name__}: {exc}")
 
@@ -133,4 +134,4 @@ def widen(limit: int) -> None:
 def pool_size() -> int | None:
     """The bound of the pool `widen` widened in this process, if it did."""
     with _lock:
-        return max((e._max_workers for e in _widened), default=None)
+        return max((e._max_workers for e in session.current.widened), default=None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["Environment", "Platform"]
+__all__ = ["ENTERPRISE_ONLY", "MAPPING_ONLY", "Environment", "Platform"]
 
 
 class Platform(StrEnum):
@@ -23,3 +23,9 @@ class Environment(StrEnum):
 
     DEVELOPMENT = "development"
     PRODUCTION = "production"
+
+
+# The fields only one API has (field -> its platform): the specs refuse them on the
+# other platform, the providers' check() reports them, the inventory file names them.
+ENTERPRISE_ONLY: dict[str, Platform] = {"default_mms_selection": Platform.WEBEX}
+MAPPING_ONLY: dict[str, Platform] = {"mms_enabled": Platform.WEBEX, "name": Platform.TEAMS}

@@ -11,6 +11,8 @@ from datetime import UTC
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .limits import DEFAULT_MAX_ATTEMPTS, DEFAULT_TOTAL_TIMEOUT, MAX_ATTEMPTS_LIMIT
+
 __all__ = [
     "DEFAULT_BACKOFF_BASE",
     "DEFAULT_BACKOFF_CAP",
@@ -23,8 +25,6 @@ __all__ = [
     "parse_retry_after",
 ]
 
-DEFAULT_MAX_ATTEMPTS = 6
-"""Sends per call, the first one included."""
 DEFAULT_BACKOFF_BASE = 0.5
 """Seconds: the jitter ceiling before the first retry."""
 DEFAULT_BACKOFF_FACTOR = 2.0
@@ -33,8 +33,6 @@ DEFAULT_BACKOFF_CAP = 8.0
 """Seconds: the jitter ceiling never exceeds this."""
 MAX_RETRY_AFTER = 30.0
 """Seconds: a longer Retry-After is shortened to this."""
-DEFAULT_TOTAL_TIMEOUT = 60.0
-"""Seconds: no retry starts later than this after the call started."""
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
@@ -44,7 +42,7 @@ class RetryPolicy(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    max_attempts: int = Field(default=DEFAULT_MAX_ATTEMPTS, ge=1, le=100)
+    max_attempts: int = Field(default=DEFAULT_MAX_ATTEMPTS, ge=1, le=MAX_ATTEMPTS_LIMIT)
     backoff_base: float = Field(default=DEFAULT_BACKOFF_BASE, ge=0)
     backoff_factor: float = Field(default=DEFAULT_BACKOFF_FACTOR, ge=1)
     backoff_cap: float = Field(default=DEFAULT_BACKOFF_CAP, ge=0)

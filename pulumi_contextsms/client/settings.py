@@ -21,6 +21,14 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from .errors import ConfigurationError
+from .limits import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_POOL_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
+    DEFAULT_REQUESTS_PER_SECOND,
+    DEFAULT_WRITE_TIMEOUT,
+    MAX_CONNECTIONS,
+)
 from .platforms import Environment, Platform
 from .retry import RetryPolicy
 
@@ -75,20 +83,6 @@ _AUTH_HOSTS: dict[str, Platform] = {
     "usermanagement.sabrhub.com": Platform.WEBEX,
 }
 _DOCUMENTED_HOSTS: dict[str, Platform] = {**PRODUCTION_HOSTS, **_DEVELOPMENT_HOSTS, **_AUTH_HOSTS}
-
-DEFAULT_CONNECT_TIMEOUT = 5.0
-DEFAULT_READ_TIMEOUT = 30.0
-DEFAULT_WRITE_TIMEOUT = 30.0
-DEFAULT_POOL_TIMEOUT = 10.0
-DEFAULT_REQUESTS_PER_SECOND: float | None = None
-"""Off: neither document states a rate limit, so a client sends as fast as it is asked
-(`rate.py` spaces the sends when a rate is set)."""
-MAX_CONNECTIONS = 100
-"""Connections a client opens at most, and keeps open when idle: as many as the calls
-it may run at once (the Pulumi layer lets at most this many run at once), so a burst
-of calls reuses every connection the last burst opened. httpx keeps only 20
-idle ones by default: against a far-away API each connection reopened costs a TCP and a
-TLS handshake on top of the call."""
 
 
 @functools.cache

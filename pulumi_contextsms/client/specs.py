@@ -27,7 +27,7 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 from .errors import InvalidInputError
-from .platforms import Platform
+from .platforms import ENTERPRISE_ONLY, MAPPING_ONLY, Platform
 from .validation import E164_PATTERN, MAX_TEXT_LENGTH, validate_e164
 
 __all__ = [
@@ -37,7 +37,33 @@ __all__ = [
     "MappingPatch",
     "MappingSpec",
     "NonEmptyStr",
+    "how_to_fix",
 ]
+
+
+# How to fix each kind of validation error of a spec field, so that every report of one
+# (check() failures, inventory file problems) says what to do.
+_FIXES = {
+    "missing": "add it",
+    "string_too_short": "give it a non-empty value",
+    "string_too_long": "shorten it to at most {max_length} characters",
+    "string_type": "pass it as a string",
+    "bool_type": "use true or false",
+    "bool_parsing": "use true or false",
+    "literal_error": "use one of the values named",
+    "dict_type": "write it as a mapping of its entries",
+    "model_type": "write it as a mapping of its fields",
+}
+_EMAIL_ERROR = "value is not a valid email address"
+_EMAIL_FIX = "use an address like name@example.com"
+
+
+def how_to_fix(error: Any) -> str | None:
+    """The fix for one pydantic error of a spec field (``ValidationError.errors()``)."""
+    fix = _FIXES.get(error["type"])
+    if fix is None and str(error["msg"]).removeprefix("Value error, ").startswith(_EMAIL_ERROR):
+        fix = _EMAIL_FIX
+    return None if fix is None else fix.format(**error.get("ctx", {}))
 
 
 def _e164_field(value: str) -> str:
@@ -105,7 +131,7 @@ class _Spec(BaseModel):
 class EnterpriseSpec(_Spec):
     """What to create an enterprise with. `default_mms_selection` is Webex only."""
 
-    _PLATFORM_ONLY: ClassVar[dict[str, Platform]] = {"default_mms_selection": Platform.WEBEX}
+    _PLATFORM_ONLY: ClassVar[dict[str, Platform]] = ENTERPRISE_ONLY
 
     name: NonEmptyStr
     contact: NonEmptyStr
@@ -117,10 +143,7 @@ class EnterpriseSpec(_Spec):
 class MappingSpec(_Spec):
     """What to map. `mms_enabled` is Webex only; `name` is Teams only."""
 
-    _PLATFORM_ONLY: ClassVar[dict[str, Platform]] = {
-        "mms_enabled": Platform.WEBEX,
-        "name": Platform.TEAMS,
-    }
+    _PLATFORM_ONLY: ClassVar[dict[str, Platform]] = MAPPING_ONLY
 
     phone_number: E164PhoneNumber
     messaging_app_type: NonEmptyStr
@@ -136,7 +159,7 @@ class MappingPatch(_Spec):
     set to None.
     """
 
-    _PLATFORM_ONLY: ClassVar[dict[str, Platform]] = {"name": Platform.TEAMS}
+    _PLATFORM_ONLY: ClassVar[dict[str, Platform]] = {"name": MAPPING_ONLY["name"]}
 
     phone_number: E164PhoneNumber | None = None
     messaging_app_type: NonEmptyStr | None = None

@@ -17,16 +17,28 @@ The rules (README, "Bring an existing account under Pulumi"):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ..failures import Refusal
+from pulumi.dynamic import CheckFailure
+
+from ..client.errors import ContextSmsError
+from ..failures import Refusal, describe
+from . import diagnostics
+from .inputs import ADOPT_ID, PROFILE
 
 if TYPE_CHECKING:
     from ..client.models import Enterprise, NumberMapping
 
-__all__ = ["Adopt", "Recreate", "enterprise_verdict", "mapping_verdict", "mismatches"]
+__all__ = [
+    "Adopt",
+    "Recreate",
+    "check_adoption",
+    "enterprise_verdict",
+    "mapping_verdict",
+    "mismatches",
+]
 
 R = TypeVar("R")
 
@@ -104,3 +116,30 @@ def enterprise_verdict(
         )
     _refuse_differences(adopt_id, "enterprise", mismatches(wanted, found.model_dump()))
     return Adopt(found)
+
+
+def check_adoption(
+    inputs: dict[str, Any],
+    urn: str | None,
+    judge: Callable[[], Adopt[Any] | Recreate],
+    output: str,
+    adopts: str,
+) -> list[CheckFailure]:
+    """check() of a resource not in the stack that carries `adopt_id`, before anything
+    is written (at preview): the verdict is said on the resource (`adopts`, or why it
+    will create instead), and the adopted id becomes the `output` preview shows; a
+    refusal, or a record that cannot be read, is a failure on `adopt_id`."""
+    adopt_id, profile = inputs[ADOPT_ID], inputs.get(PROFILE)
+    try:
+        verdict = judge()
+    except Refusal as exc:
+        return [CheckFailure(ADOPT_ID, str(exc))]
+    except ContextSmsError as exc:
+        reason = f"could not check adopt_id {adopt_id}: {describe(exc, profile)}"
+        return [CheckFailure(ADOPT_ID, reason)]
+    if isinstance(verdict, Adopt):
+        inputs[output] = adopt_id  # the engine previews a create's checked inputs as outputs
+        diagnostics.info(urn, adopts)
+    else:
+        diagnostics.warn(urn, verdict.reason)
+    return []

@@ -19,13 +19,14 @@ import sys
 import threading
 from typing import Any
 
+from .. import session
+
 __all__ = ["info", "warn"]
 
 logger = logging.getLogger("pulumi_contextsms")
 
 _ADDRESS = re.compile(r"^(127\.0\.0\.1|localhost|\[::1\]|[\w.-]+):\d{1,5}$")
 _lock = threading.Lock()
-_engine: list[Any] = []  # [stub] once connected, [None] when there is no engine
 
 
 def _engine_address(argv: list[str]) -> str | None:
@@ -34,10 +35,11 @@ def _engine_address(argv: list[str]) -> str | None:
 
 
 def _stub() -> Any:
+    engine = session.current.engine
     with _lock:
-        if not _engine:
-            _engine.append(_connect(_engine_address(sys.argv)))
-        return _engine[0]
+        if not engine:
+            engine.append(_connect(_engine_address(sys.argv)))
+        return engine[0]
 
 
 def _connect(address: str | None) -> Any:

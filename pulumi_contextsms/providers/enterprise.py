@@ -30,14 +30,12 @@ from ..client.errors import (
     AmbiguousCreateError,
     APIError,
     APIStatusError,
-    ContextSmsError,
     NotFoundError,
 )
-from ..client.platforms import Platform
+from ..client.platforms import ENTERPRISE_ONLY, Platform
 from ..client.validation import validate_email_address, validate_id
-from ..failures import Refusal, describe, failing
-from . import diagnostics
-from .adoption import Adopt, Recreate, enterprise_verdict
+from ..failures import Refusal, failing
+from .adoption import Adopt, Recreate, check_adoption, enterprise_verdict
 from .inputs import (
     ADOPT_ID,
     CONNECTION,
@@ -67,7 +65,6 @@ EMAIL = "email"
 SPEC_FIELDS = ("name", "contact", "phone_number", "email", "default_mms_selection")
 INPUTS = (*SPEC_FIELDS, CSP_ID, PROFILE, PLATFORM, CONNECTION, *NEVER_DIFFED)
 REPLACING = (*SPEC_FIELDS, CSP_ID, PLATFORM)
-PLATFORM_ONLY = {"default_mms_selection": Platform.WEBEX}
 
 
 def _spec(props: dict[str, Any]) -> EnterpriseSpec:
@@ -121,7 +118,7 @@ class EnterpriseProvider(ContextSmsProvider):
         inputs, urn = self.inputs_to_check(olds, news)
         platform, failures = self.resolve(news, inputs)
         if platform is not None:
-            failures += platform_only_failures(news, platform, PLATFORM_ONLY)
+            failures += platform_only_failures(news, platform, ENTERPRISE_ONLY)
             if news.get(CSP_ID) is None:
                 default = session.settings().csp_id(news.get(PROFILE))
                 if default is None:
@@ -150,31 +147,16 @@ class EnterpriseProvider(ContextSmsProvider):
                     failures.append(CheckFailure(name, str(exc)))
         adopt_id = inputs.get(ADOPT_ID)
         if not failures and adopt_id and not any(is_unknown(inputs.get(f)) for f in SPEC_FIELDS):
-            failures += self._check_adoption(inputs, urn)
-        return CheckResult(inputs, failures)
-
-    def _check_adoption(self, inputs: dict[str, Any], urn: str | None) -> list[CheckFailure]:
-        """Before anything is written (at preview): is the enterprise there, and does it
-        match? An adopted enterprise's id is then known at preview, so its mappings'
-        adoptions are checked at preview too."""
-        adopt_id, profile = inputs[ADOPT_ID], inputs.get(PROFILE)
-        try:
-            verdict = _verdict(self.reads(inputs), inputs)
-        except Refusal as exc:
-            return [CheckFailure(ADOPT_ID, str(exc))]
-        except ContextSmsError as exc:
-            reason = f"could not check adopt_id {adopt_id}: {describe(exc, profile)}"
-            return [CheckFailure(ADOPT_ID, reason)]
-        if isinstance(verdict, Adopt):
-            inputs[ENTERPRISE_ID] = adopt_id  # preview shows the inputs as the outputs
-            diagnostics.info(
+            adopt_id = inputs[ADOPT_ID]
+            failures += check_adoption(
+                inputs,
                 urn,
-                f"adopts enterprise {adopt_id} ({inputs.get('name')!r}) as it is in "
-                "ContextSMS: nothing is written",
+                lambda: _verdict(self.reads(inputs), inputs),
+                ENTERPRISE_ID,  # known at preview: its mappings' adoptions are checked there
+                f"adopts enterprise {adopt_id} ({inputs.get('name')!r}) as it is in ContextSMS: "
+                "nothing is written",
             )
-        else:
-            diagnostics.warn(urn, verdict.reason)
-        return []
+        return CheckResult(inputs, failures)
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         with failing(KIND, f"plan of {id_}", news.get(PROFILE)):

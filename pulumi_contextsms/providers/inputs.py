@@ -74,28 +74,16 @@ def field_failures(
     return []
 
 
-# How to fix each kind of pydantic error, so that every failure says what to do.
-_FIXES = {
-    "string_too_short": "give it a non-empty value",
-    "string_too_long": "shorten it to at most {max_length} characters",
-    "string_type": "pass it as a string",
-    "bool_type": "use true or false",
-    "bool_parsing": "use true or false",
-}
-_EMAIL_ERROR = "value is not a valid email address"
-_EMAIL_FIX = "use an address like name@example.com"
-
-
 def _reason(field: str, error: Any) -> str:
+    # the specs are loaded by check() already; the program path never loads them
+    # (pydantic: test_providers_import_cost.py pins it)
+    from ..client.specs import how_to_fix
+
     if error["type"] == "missing":
         return f"{field} is required: pass {field}=..."
     message = str(error["msg"]).removeprefix("Value error, ")
-    fix = _FIXES.get(error["type"])
-    if fix is None and message.startswith(_EMAIL_ERROR):
-        fix = _EMAIL_FIX
-    if fix is None:
-        return f"{field}: {message}"
-    return f"{field}: {message.rstrip('.')}; {fix.format(**error.get('ctx', {}))}"
+    fix = how_to_fix(error)
+    return f"{field}: {message}" if fix is None else f"{field}: {message.rstrip('.')}; {fix}"
 
 
 def platform_only_failures(

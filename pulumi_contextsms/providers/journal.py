@@ -32,7 +32,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-__all__ = ["STATE_DIR_ENV", "Entry", "Journal", "journal"]
+__all__ = ["STATE_DIR_ENV", "Entry", "Journal"]
 
 logger = logging.getLogger("pulumi_contextsms")
 
@@ -158,6 +158,3 @@ class Journal:
             pass
         except OSError as exc:
             self._warn("update", exc)
-
-
-journal = Journal()

@@ -33,15 +33,13 @@ from pulumi.dynamic import (
 from ..client.errors import (
     APIError,
     APIStatusError,
-    ContextSmsError,
     DuplicateMappingError,
     NotFoundError,
 )
-from ..client.platforms import Platform
+from ..client.platforms import MAPPING_ONLY, Platform
 from ..client.validation import validate_id
-from ..failures import Refusal, describe, failing
-from . import diagnostics
-from .adoption import Adopt, mapping_verdict, mismatches
+from ..failures import Refusal, failing
+from .adoption import Adopt, Recreate, check_adoption, mapping_verdict, mismatches
 from .inputs import (
     ADOPT_ID,
     CONNECTION,
@@ -73,7 +71,6 @@ INPUTS = (ENTERPRISE_ID, *SPEC_FIELDS, PROFILE, PLATFORM, CONNECTION, *NEVER_DIF
 COMPARED = (ENTERPRISE_ID, *SPEC_FIELDS, PLATFORM)
 # Teams can PUT these; anything else in COMPARED replaces.
 TEAMS_UPDATABLE = ("phone_number", APP_TYPE, "messaging_app_id", "name")
-PLATFORM_ONLY = {"mms_enabled": Platform.WEBEX, "name": Platform.TEAMS}
 APP_TYPES = {Platform.WEBEX: "Webex", Platform.TEAMS: "Teams"}
 
 
@@ -110,7 +107,7 @@ class NumberMappingProvider(ContextSmsProvider):
         inputs, urn = self.inputs_to_check(olds, news)
         platform, failures = self.resolve(news, inputs)
         if platform is not None:
-            failures += platform_only_failures(news, platform, PLATFORM_ONLY)
+            failures += platform_only_failures(news, platform, MAPPING_ONLY)
             expected = APP_TYPES[platform]
             app_type = news.get(APP_TYPE)
             if app_type is None:
@@ -146,36 +143,26 @@ class NumberMappingProvider(ContextSmsProvider):
                 except ValueError as exc:
                     failures.append(CheckFailure(name, str(exc)))
         if not failures and inputs.get(ADOPT_ID) and not is_unknown(inputs.get(ENTERPRISE_ID)):
-            failures += self._check_adoption(inputs, urn)
+            failures += check_adoption(
+                inputs,
+                urn,
+                lambda: self._judge(inputs),
+                MAPPING_ID,
+                f"adopts {inputs[ADOPT_ID]} ({inputs['phone_number']} in enterprise "
+                f"{inputs[ENTERPRISE_ID]}) as it is in ContextSMS: nothing is written",
+            )
         return CheckResult(inputs, failures)
 
-    def _check_adoption(self, inputs: dict[str, Any], urn: str | None) -> list[CheckFailure]:
-        """Before anything is written (at preview): is the record there, and does it match?
-        One listing per enterprise, shared with create() and refresh."""
-        adopt_id, enterprise_id = inputs[ADOPT_ID], inputs[ENTERPRISE_ID]
-        profile = inputs.get(PROFILE)
+    def _judge(self, inputs: dict[str, Any]) -> Adopt[NumberMapping] | Recreate:
+        """What the adopt_id means, from the enterprise's listing (one per process)."""
+        enterprise_id = inputs[ENTERPRISE_ID]
         try:
-            verdict = mapping_verdict(
-                adopt_id, enterprise_id, _wanted(inputs), self.reads(inputs).mappings(enterprise_id)
-            )
+            listed = self.reads(inputs).mappings(enterprise_id)
         except NotFoundError:
-            reason = f"enterprise {enterprise_id} does not exist for this account"
-            return [CheckFailure(ENTERPRISE_ID, f"{reason}: check enterprise_id")]
-        except Refusal as exc:
-            return [CheckFailure(ADOPT_ID, str(exc))]
-        except ContextSmsError as exc:
-            reason = f"could not check adopt_id {adopt_id}: {describe(exc, profile)}"
-            return [CheckFailure(ADOPT_ID, reason)]
-        if isinstance(verdict, Adopt):
-            inputs[MAPPING_ID] = adopt_id  # what preview shows as the output
-            diagnostics.info(
-                urn,
-                f"adopts {adopt_id} ({inputs['phone_number']} in enterprise {enterprise_id}) "
-                "as it is in ContextSMS: nothing is written",
-            )
-        else:
-            diagnostics.warn(urn, verdict.reason)
-        return []
+            raise Refusal(
+                f"enterprise {enterprise_id} does not exist for this account: check enterprise_id"
+            ) from None
+        return mapping_verdict(inputs[ADOPT_ID], enterprise_id, _wanted(inputs), listed)
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         with failing(KIND, f"plan of {id_}", news.get(PROFILE)):
@@ -233,8 +220,7 @@ class NumberMappingProvider(ContextSmsProvider):
             reads = self.reads(props)
             mapping = None
             if adopt_id:
-                listed = reads.mappings(enterprise_id)
-                verdict = mapping_verdict(adopt_id, enterprise_id, _wanted(props), listed)
+                verdict = self._judge(props)
                 mapping = verdict.record if isinstance(verdict, Adopt) else None
             if mapping is None:
                 with reads.writing(enterprise_id):

@@ -13,8 +13,9 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .. import session
 from .inputs import CONNECTION, OWNER
-from .journal import Entry, journal
+from .journal import Entry
 
 __all__ = ["Attempt", "journal_ident", "new_attempt", "settle"]
 
@@ -45,19 +46,21 @@ class Attempt:
     def begin(self, existing_ids: frozenset[str] | None) -> None:
         """Record the create in the journal, before its POST."""
         if self.ident is not None and self.entry is None:
-            self.entry = journal.begin(self.ident, self.idempotency_key, existing_ids)
+            self.entry = session.current.journal.begin(
+                self.ident, self.idempotency_key, existing_ids
+            )
 
     def settle(self) -> None:
         """The create certainly made nothing (or its outcome was reported): forget it."""
         if self.ident is not None:
-            journal.settle(self.ident)
+            session.current.journal.settle(self.ident)
 
 
 def new_attempt(ident: dict[str, Any] | None) -> Attempt:
-    return Attempt(ident, journal.find(ident) if ident is not None else None)
+    return Attempt(ident, session.current.journal.find(ident) if ident is not None else None)
 
 
 def settle(ident: dict[str, Any] | None) -> None:
     """The record is in the stack's state: its create is no longer in flight."""
     if ident is not None:
-        journal.settle(ident)
+        session.current.journal.settle(ident)

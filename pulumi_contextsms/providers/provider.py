@@ -68,8 +68,8 @@ class ContextSmsProvider(ResourceProvider):
         urn = inputs.pop(RESOURCE_URN, None)
         urn = urn if isinstance(urn, str) else None
         if olds and urn:
-            session.in_stack(urn)
-        if olds or (urn and session.was_in_stack(urn)):
+            session.current.saw_in_stack(urn)
+        if olds or (urn and session.current.was_in_stack(urn)):
             inputs.pop(ADOPT_ID, None)
         return inputs, urn
 

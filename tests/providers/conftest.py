@@ -17,23 +17,15 @@ from providers_support import stack_config
 from pulumi_contextsms import session
 from pulumi_contextsms.client import ContextSmsClient
 from pulumi_contextsms.config import StackSettings
-from pulumi_contextsms.providers import listing, ownership
 from pulumi_contextsms.providers.journal import Journal
 
 
 @pytest.fixture(autouse=True)
 def _isolated_session(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[None]:
-    clients: dict[str | None, ContextSmsClient] = {}
-    monkeypatch.setattr(session, "_settings", None)
-    monkeypatch.setattr(session, "_clients", clients)
-    monkeypatch.setattr(session, "_connections", {})
-    monkeypatch.setattr(session, "_in_stack", set())
-    monkeypatch.setattr(listing, "listings", listing.mapping_listings())
-    monkeypatch.setattr(listing, "enterprises", listing.enterprise_reads())
-    monkeypatch.setattr(ownership, "journal", Journal(tmp_path / "journal"))
+    fresh = session.Session(Journal(tmp_path / "journal"))
+    monkeypatch.setattr(session, "current", fresh)
     yield
-    for client in clients.values():
-        client.close()
+    fresh.close()
 
 
 @pytest.fixture

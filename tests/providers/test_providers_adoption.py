@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from providers_support import UNREACHABLE_TEAMS, UNREACHABLE_WEBEX
 
+from pulumi_contextsms import session
 from pulumi_contextsms.client.models import Enterprise, NumberMapping
-from pulumi_contextsms.providers import listing
 from pulumi_contextsms.providers.enterprise import EnterpriseProvider
 from pulumi_contextsms.providers.mapping import NumberMappingProvider
 
@@ -36,7 +36,7 @@ ENTERPRISE = {
 
 def listed(*rows: tuple[str, str, str]) -> None:
     """What this process has listed of E0000001 on Webex: (mapping id, number, app id)."""
-    listing.listings.seed(
+    session.current.listings.seed(
         (UNREACHABLE_WEBEX, "E0000001"),
         {
             i: NumberMapping(
@@ -118,7 +118,7 @@ def test_the_number_mapped_under_another_id_fails_naming_that_id(settings):
 
 def test_an_enterprise_adoption_makes_its_id_known_at_preview(settings):
     settings("teams")
-    listing.enterprises.seed(
+    session.current.enterprises.seed(
         (UNREACHABLE_TEAMS, "E0000001"),
         Enterprise.model_validate(
             {
@@ -137,10 +137,10 @@ def test_an_enterprise_adoption_makes_its_id_known_at_preview(settings):
 
 def test_a_deleted_enterprise_is_created_again_and_an_unknown_one_fails(settings):
     settings("teams")
-    listing.enterprises.seed(
+    session.current.enterprises.seed(
         (UNREACHABLE_TEAMS, "E0000001"), Enterprise(enterprise_id="E0000001", deleted=True)
     )
-    listing.enterprises.seed((UNREACHABLE_TEAMS, "E0000002"), None)
+    session.current.enterprises.seed((UNREACHABLE_TEAMS, "E0000002"), None)
     recreated = check(EnterpriseProvider(), {}, ENTERPRISE)
     assert recreated.failures == [] and "enterprise_id" not in recreated.inputs
 

@@ -24,10 +24,9 @@ from contextsms_emulator import DEMO_CSP_ID, DEMO_PASSWORD, DEMO_USER
 from contextsms_emulator.process import EmulatorProcess
 from pulumi_contextsms import session
 from pulumi_contextsms.client import ConnectionSettings, ContextSmsClient, EnterpriseSpec
-from pulumi_contextsms.providers import listing, ownership
 from pulumi_contextsms.providers.journal import Journal
-from pulumi_contextsms.providers.listing import SingleFlight
 from pulumi_contextsms.providers.mapping import NumberMappingProvider
+from pulumi_contextsms.session import SingleFlight
 
 THREADS = 64
 OWNER = "org/project/stack"
@@ -91,7 +90,7 @@ def test_64_creates_in_one_enterprise_list_it_once_and_journal_each_once(api):
     api.clear_requests()
     provider = NumberMappingProvider()
     props = [mapping_props(provider, enterprise_id, i) for i in range(THREADS)]
-    journal = ownership.journal
+    journal = session.current.journal
     lock = threading.Lock()
     in_flight: list[int] = []
 
@@ -136,7 +135,7 @@ def test_64_creates_in_one_enterprise_list_it_once_and_journal_each_once(api):
 
     # the engine's refresh (a new process) of all 64 at once: one listing, and each read
     # settles its entry
-    listing.listings = listing.mapping_listings()
+    session.current.listings = SingleFlight()
     reads = at_once(THREADS, lambda i: provider.read(ids[i], made[i].outs))
     assert [r.id for r in reads] == ids
     assert [r.outs["phone_number"] for r in reads] == [p["phone_number"] for p in props]
@@ -164,7 +163,7 @@ def test_64_deletes_at_once_all_succeed_once(api):
     deleted = Counter(r["path"] for r in api.requests() if r["method"] == "DELETE")
     assert deleted == {f"/api/v1/mapping/{m.id}": 1 for m in made}
     assert api.records()["mappings"] == []
-    assert journal_entries(ownership.journal) == []
+    assert journal_entries(session.current.journal) == []
 
 
 def test_64_threads_share_one_client_per_profile(api, monkeypatch):

@@ -14,14 +14,15 @@ from providers_support import checked
 
 from contextsms_emulator import DEMO_CSP_ID, DEMO_PASSWORD, DEMO_USER
 from contextsms_emulator.process import EmulatorProcess
+from pulumi_contextsms import session
 from pulumi_contextsms.client import ConnectionSettings, ContextSmsClient
 from pulumi_contextsms.client.errors import ContextSmsError
 from pulumi_contextsms.client.specs import MappingSpec
-from pulumi_contextsms.providers import listing, ownership
 from pulumi_contextsms.providers.csp import CspProvider
 from pulumi_contextsms.providers.enterprise import EnterpriseProvider
 from pulumi_contextsms.providers.mapping import NumberMappingProvider
 from pulumi_contextsms.providers.ownership import journal_ident
+from pulumi_contextsms.session import SingleFlight
 
 ENTERPRISE = {
     "name": "ABC Marketing Company",
@@ -158,7 +159,7 @@ def test_mapping_refresh_lists_each_enterprise_once_and_follows_this_process_wri
         )
         for i in range(3)
     ]
-    listing.listings = listing.mapping_listings()  # a refresh is a process of its own
+    session.current.listings = SingleFlight()  # a refresh is a process of its own
     emulator.clear_requests()
 
     reads = [mappings.read(m.id, m.outs) for m in made]
@@ -255,7 +256,7 @@ def test_a_mapping_whose_create_this_stack_left_in_flight_is_taken_over(api, emu
     )
     ident = journal_ident("mapping", program, [ent.id, "+15559870000"])
     assert ident is not None
-    ownership.journal.begin(ident, "key-of-the-lost-attempt", frozenset())
+    session.current.journal.begin(ident, "key-of-the-lost-attempt", frozenset())
     leftover = _leftover(emulator, ent.id)
 
     adopted = mappings.create(program)
@@ -263,7 +264,7 @@ def test_a_mapping_whose_create_this_stack_left_in_flight_is_taken_over(api, emu
     assert adopted.id == leftover
     assert len(emulator.records()["mappings"]) == 1
     mappings.diff(adopted.id, adopted.outs, program)  # seen in state: settled
-    assert ownership.journal.find(ident) is None
+    assert session.current.journal.find(ident) is None
 
 
 def test_another_stacks_entry_is_no_evidence(api, emulator):
@@ -279,7 +280,7 @@ def test_another_stacks_entry_is_no_evidence(api, emulator):
     theirs = checked(mappings, {**fields, "owner": "organization/infra/prod"})
     ident = journal_ident("mapping", theirs, [ent.id, "+15559870000"])
     assert ident is not None
-    ownership.journal.begin(ident, "their-key", frozenset())
+    session.current.journal.begin(ident, "their-key", frozenset())
     _leftover(emulator, ent.id)
     with pytest.raises(ContextSmsError, match="this stack cannot show that it made it"):
         mappings.create(checked(mappings, {**fields, "owner": OWNER}))
@@ -365,3 +366,18 @@ def test_a_record_whose_profile_was_renamed_away_is_reached_through_the_new_name
     assert refreshed.inputs["profile"] == "main"
     provider.delete(created.id, outs)
     assert emulator.records()["enterprises"][0]["deleted"] is True
+
+
+@pytest.mark.parametrize("platform", ["webex", "teams"])
+def test_mappings_of_an_enterprise_this_process_created_need_no_listing(api, emulator, platform):
+    """The enterprise provider seeds the session's listing of what it creates (nobody
+    else knew its id: it is empty), which the mapping provider's snapshot then uses."""
+    api(platform)
+    enterprises, mappings = EnterpriseProvider(), NumberMappingProvider()
+    ent = enterprises.create(checked(enterprises, dict(ENTERPRISE)))
+    emulator.clear_requests()
+    for i in range(3):
+        program = {"enterprise_id": ent.id, "phone_number": f"+1555987100{i}"}
+        mappings.create(checked(mappings, {**program, "messaging_app_id": f"app-{i}"}))
+
+    assert [r["method"] for r in emulator.requests() if "/auth/" not in r["path"]] == ["POST"] * 3

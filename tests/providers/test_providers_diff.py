@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from pulumi.output import Unknown
 
+from pulumi_contextsms import session
 from pulumi_contextsms.client.models import Enterprise, NumberMapping
 from pulumi_contextsms.failures import ProviderError
-from pulumi_contextsms.providers import listing
 from pulumi_contextsms.providers.csp import CspProvider
 from pulumi_contextsms.providers.enterprise import EnterpriseProvider
 from pulumi_contextsms.providers.mapping import NumberMappingProvider
@@ -81,11 +81,11 @@ def known_service(
     settings(platform)
     base = (WEBEX if platform == "webex" else TEAMS)["api_base"]
     for enterprise_id, deleted in enterprises.items():
-        listing.enterprises.seed(
+        session.current.enterprises.seed(
             (base, enterprise_id), Enterprise(enterprise_id=enterprise_id, deleted=deleted)
         )
     for enterprise_id, rows in mappings.items():
-        listing.listings.seed(
+        session.current.listings.seed(
             (base, enterprise_id),
             {i: NumberMapping(mapping_id=i, phone_number=n) for i, n in rows},
         )
@@ -262,7 +262,7 @@ def test_a_move_to_an_enterprise_that_is_not_live_is_refused_before_its_delete(
 ):
     known_service(settings, "teams", {"E0000002": True} if exists else {}, {})
     if not exists:
-        listing.enterprises.seed((TEAMS["api_base"], "E0000002"), None)  # read: 404
+        session.current.enterprises.seed((TEAMS["api_base"], "E0000002"), None)  # read: 404
     news = {**TEAMS_MAPPING_IN, "enterprise_id": "E0000002"}
 
     with pytest.raises(ProviderError) as refused:

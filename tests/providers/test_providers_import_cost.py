@@ -62,8 +62,9 @@ ALLOWED = {
 # Our own modules each path may load: exactly today's, so a new module on a path is a
 # decision with its reason here. 0.2 added providers.adoption (the adopt_id rules) and
 # providers.diagnostics (messages on a resource) to every path: the provider classes,
-# which every path imports, use them.
-OUR_MODULES_BUDGET = {"program": 26, "check/diff": 24, "read path": 34}
+# which every path imports, use them; and client.limits (every bound of the settings,
+# written once, standard library only).
+OUR_MODULES_BUDGET = {"program": 27, "check/diff": 25, "read path": 35}
 NEVER = {
     "program": {
         "pulumi_contextsms.client.client",

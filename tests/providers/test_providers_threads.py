@@ -28,8 +28,6 @@ def _provider_process(monkeypatch: pytest.MonkeyPatch) -> None:
     fake_main = types.ModuleType("__main__")
     fake_main.__spec__ = types.SimpleNamespace(name=provider_threads.PROVIDER_MAIN)  # type: ignore[assignment]
     monkeypatch.setitem(sys.modules, "__main__", fake_main)
-    monkeypatch.setattr(provider_threads, "_said", False)
-    monkeypatch.setattr(provider_threads, "_widened", provider_threads.weakref.WeakSet())
 
 
 @pytest.fixture

@@ -14,8 +14,6 @@ from pathlib import Path
 import pytest
 
 from pulumi_contextsms import session
-from pulumi_contextsms.client import ContextSmsClient
-from pulumi_contextsms.providers import listing, ownership
 from pulumi_contextsms.providers.journal import Journal
 
 pytest_plugins = ["pytester"]
@@ -28,14 +26,7 @@ def journal_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def _isolated_session(monkeypatch: pytest.MonkeyPatch, journal_dir: Path) -> Iterator[None]:
-    clients: dict[str | None, ContextSmsClient] = {}
-    monkeypatch.setattr(session, "_settings", None)
-    monkeypatch.setattr(session, "_clients", clients)
-    monkeypatch.setattr(session, "_connections", {})
-    monkeypatch.setattr(session, "_in_stack", set())
-    monkeypatch.setattr(listing, "listings", listing.mapping_listings())
-    monkeypatch.setattr(listing, "enterprises", listing.enterprise_reads())
-    monkeypatch.setattr(ownership, "journal", Journal(journal_dir))
+    fresh = session.Session(Journal(journal_dir))
+    monkeypatch.setattr(session, "current", fresh)
     yield
-    for client in clients.values():
-        client.close()
+    fresh.close()

@@ -4,9 +4,11 @@ in a subprocess, so nothing of this suite's conftest or ini options is in play).
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import textwrap
+import types
 
 import pytest
 
@@ -283,3 +285,52 @@ def test_a_failure_after_failed_resources_is_reported_not_an_internal_error(
     result.assert_outcomes(passed=9, failed=1)
     # the refused resources' futures were collected after their tests, not at exit
     assert "'+1'" not in result.stderr.str()
+
+
+PER_TEST_BUDGET = 10e-6
+"""Seconds the plugin may add to each test of a suite that does not use it: pytest's own
+per-test cost is a few hundred microseconds, so 10 us is within its noise."""
+IMPORT_BUDGET = 0.02
+"""Seconds the plugin may add to a pytest start (measured ~1.2 ms here)."""
+
+
+def test_the_plugin_costs_a_suite_that_does_not_use_it_nothing_measurable() -> None:
+    """Auto-loaded (pytest11) in every test run of a repository that installs the
+    package, it runs two hooks per test: the makereport wrapper (three phases) and the
+    teardown. Timed here as pytest calls them, against a no-op of the same shape."""
+    import timeit
+
+    from pulumi_contextsms.testing import pytest_plugin
+
+    item = types.SimpleNamespace(stash=pytest.Stash())
+    report = types.SimpleNamespace(failed=False, sections=[])
+    outcome = types.SimpleNamespace(get_result=lambda: report)
+    makereport = pytest_plugin.pytest_runtest_makereport
+
+    def one_test() -> None:
+        for _phase in range(3):
+            wrapper = makereport(item, None)  # type: ignore[arg-type]
+            next(wrapper)
+            with contextlib.suppress(StopIteration):
+                wrapper.send(outcome)
+        pytest_plugin.pytest_runtest_teardown(item)  # type: ignore[arg-type]
+
+    runs = 20_000
+    per_test = min(timeit.repeat(one_test, number=runs, repeat=5)) / runs
+    print(f"the plugin adds {per_test * 1e6:.2f} us per test")
+    assert per_test < PER_TEST_BUDGET
+
+    code = "import time, pytest; t = time.perf_counter(); import {}; print(time.perf_counter() - t)"
+    cost = min(
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code.format("pulumi_contextsms.testing.pytest_plugin")],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+        for _ in range(5)
+    )
+    print(f"loading the plugin adds {cost * 1e3:.1f} ms to a pytest start")
+    assert cost < IMPORT_BUDGET
