@@ -21,10 +21,11 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ..client.errors import AmbiguousCreateError, APIStatusError
 from ..client.platforms import Platform
 from ..client.validation import validate_id
 from ..failures import Refusal, failing
+from . import create_safety
+from .create_safety import journal_ident, settle
 from .inputs import (
     ADOPT_ID,
     CONNECTION,
@@ -36,12 +37,10 @@ from .inputs import (
     field_failures,
     is_unknown,
 )
-from .ownership import journal_ident, new_attempt, settle
 from .provider import ContextSmsProvider, recorded_outputs
 
 if TYPE_CHECKING:
-    from ..client.client import ContextSmsClient
-    from ..client.models import Csp
+    pass
 
 KIND = "Csp"
 ALLOW_REREGISTRATION = "allow_reregistration"
@@ -122,38 +121,17 @@ class CspProvider(ContextSmsProvider):
 
                 csp = Csp(csp_id=adopt_id, name=props.get("name"), email=props.get("email"))
             else:
-                csp = self._create(self.client(props), props)
+                from ..client.specs import CspSpec  # check() loaded it; the program never does
+
+                spec = CspSpec(**{f: props[f] for f in SPEC_FIELDS if props.get(f) is not None})
+                csp = create_safety.create_csp(
+                    self.client(props), spec, _ident(props), _recovery(props)
+                )
             if not csp.csp_id:
                 raise Refusal(f"the API registered {props.get('name')!r} but returned no cspId")
         outs = {name: props.get(name) for name in INPUTS}
         outs.update(csp_id=csp.csp_id, retained_on_delete=True)
         return CreateResult(csp.csp_id, outs)
-
-    def _create(self, client: ContextSmsClient, props: dict[str, Any]) -> Csp:
-        attempt = new_attempt(_ident(props))
-        trusted = client.settings.trust_idempotency_keys
-        if attempt.recovering and not trusted:
-            started = attempt.entry.started_at if attempt.entry else "?"
-            attempt.settle()  # told once: the next `pulumi up` registers it
-            raise Refusal(
-                "an earlier `pulumi up` of this stack was interrupted while registering this "
-                f"CSP (at {started}), so it may exist in ContextSMS without being in the "
-                "stack; it cannot be looked up and Idempotency-Key is not trusted, so it was "
-                f"not registered again. {_recovery(props)}"
-            )
-        attempt.begin(None)
-        from ..client.specs import CspSpec
-
-        spec = CspSpec(**{f: props[f] for f in SPEC_FIELDS if props.get(f) is not None})
-        try:
-            return client.create_csp(spec, idempotency_key=attempt.idempotency_key)
-        except AmbiguousCreateError as exc:
-            attempt.settle()
-            raise Refusal(f"{exc}. {_recovery(props)}") from exc
-        except APIStatusError as exc:
-            if exc.status_code < 500:
-                attempt.settle()
-            raise
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         # No endpoint reads a CSP: keep what was recorded.

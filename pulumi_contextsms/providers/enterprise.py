@@ -27,15 +27,14 @@ from pulumi.dynamic import (
 
 from .. import session
 from ..client.errors import (
-    AmbiguousCreateError,
-    APIError,
-    APIStatusError,
     NotFoundError,
 )
-from ..client.platforms import ENTERPRISE_ONLY, Platform
+from ..client.platforms import ENTERPRISE_ONLY
 from ..client.validation import validate_email_address, validate_id
-from ..failures import Refusal, failing
+from ..failures import failing
+from . import create_safety
 from .adoption import Adopt, Recreate, check_adoption, enterprise_verdict
+from .create_safety import journal_ident, settle
 from .inputs import (
     ADOPT_ID,
     CONNECTION,
@@ -50,11 +49,9 @@ from .inputs import (
     platform_only_failures,
 )
 from .listing import Reads
-from .ownership import journal_ident, new_attempt, settle
 from .provider import ContextSmsProvider, recorded_outputs
 
 if TYPE_CHECKING:
-    from ..client.client import ContextSmsClient
     from ..client.models import Enterprise
     from ..client.specs import EnterpriseSpec
 
@@ -174,59 +171,15 @@ class EnterpriseProvider(ContextSmsProvider):
             if isinstance(verdict, Adopt):
                 enterprise = verdict.record
             else:
-                enterprise = self._create(reads.client, props)
+                enterprise = create_safety.create_enterprise(
+                    reads.client,
+                    props[CSP_ID],
+                    _spec(props),
+                    _ident(props),
+                    lambda candidates: _recovery(props, candidates),
+                )
                 reads.created_enterprise(enterprise.enterprise_id)
         return CreateResult(enterprise.enterprise_id, _outputs(props, enterprise))
-
-    def _create(self, client: ContextSmsClient, props: dict[str, Any]) -> Enterprise:
-        attempt = new_attempt(_ident(props))
-        trusted = client.settings.trust_idempotency_keys
-        lookup = client.platform is Platform.TEAMS and not trusted
-        existing = attempt.entry.existing_ids if attempt.entry else None
-        if attempt.recovering and not trusted and existing is None:
-            attempt.settle()  # told once: the next `pulumi up` creates it
-            raise Refusal(
-                f"an earlier `pulumi up` of this stack was interrupted while creating this "
-                f"enterprise (at {attempt.entry.started_at if attempt.entry else '?'}), so it may "
-                "exist in ContextSMS without being in the stack; it cannot be looked up and "
-                f"Idempotency-Key is not trusted, so it was not created again. {_recovery(props)}"
-            )
-        spec = _spec(props)
-        if attempt.recovering and lookup and existing is not None:
-            # what the interrupted run may have made is new since its snapshot
-            from ..client.reconcile import matching_enterprises
-
-            made = matching_enterprises(client.list_enterprises(props[CSP_ID]), spec, existing)
-            if len(made) == 1:
-                return made[0]
-            if made:
-                candidates = tuple(e.enterprise_id for e in made)
-                raise Refusal(
-                    f"an earlier `pulumi up` of this stack was interrupted while creating this "
-                    f"enterprise, and {len(made)} enterprises made since match it. "
-                    f"{_recovery(props, candidates)}"
-                )
-        elif lookup:
-            try:
-                existing = frozenset(client.enterprise_ids(props[CSP_ID]))
-            except APIError:
-                existing = None  # the client falls back to never replaying blindly
-        attempt.begin(existing)
-        try:
-            created = client.create_enterprise(
-                props[CSP_ID],
-                spec,
-                idempotency_key=attempt.idempotency_key,
-                existing_ids=existing,
-            )
-        except AmbiguousCreateError as exc:
-            attempt.settle()
-            raise Refusal(f"{exc}. {_recovery(props, exc.candidates)}") from exc
-        except APIStatusError as exc:
-            if exc.status_code < 500:
-                attempt.settle()
-            raise
-        return created
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         with failing(KIND, f"refresh of {id_}", props.get(PROFILE)):

@@ -1,16 +1,8 @@
-"""Creates in flight: what this stack sent and has not yet seen recorded in its state.
-
-Why: a record belongs to exactly one stack, so a 409 for an identical record may be
-adopted only when the provider can show that this stack made it. Within one call the
-client's reconciliation shows it; across processes (a `pulumi up` killed between the
-POST and the engine's checkpoint) nothing in the API can, because records carry no
-owner. So before each create POST the provider writes an entry: the declaring resource
-of the stack (`owner`), the service, the record's natural key, the Idempotency-Key it
-sends and the ids that existed before (the reconciliation snapshot). An entry is settled
-(removed) once the record is seen in the stack's state (diff, read, update, delete) or
-the create failed without doubt. A later create of the same record by the same stack
-that meets it is a recovery: it reuses the key and the snapshot, and may adopt what the
-lost attempt made.
+"""Creates in flight, kept on this machine: the evidence `create_safety` uses (its
+docstring states the rule). An entry is the declaring resource of the stack (`owner`),
+the service, the record's natural key, the Idempotency-Key sent and the ids that existed
+before (the snapshot); one small file each, written atomically, settled (removed) when
+`create_safety` says so, and no evidence any more after `MAX_AGE`.
 
 Entries live on this machine (``$CONTEXTSMS_STATE_DIR``, else
 ``$XDG_STATE_HOME/pulumi-contextsms``, else ``~/.local/state/pulumi-contextsms``); on

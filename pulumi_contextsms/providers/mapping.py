@@ -31,15 +31,14 @@ from pulumi.dynamic import (
 )
 
 from ..client.errors import (
-    APIError,
-    APIStatusError,
-    DuplicateMappingError,
     NotFoundError,
 )
 from ..client.platforms import MAPPING_ONLY, Platform
 from ..client.validation import validate_id
 from ..failures import Refusal, failing
-from .adoption import Adopt, Recreate, check_adoption, mapping_verdict, mismatches
+from . import create_safety
+from .adoption import Adopt, Recreate, check_adoption, mapping_verdict
+from .create_safety import journal_ident, settle
 from .inputs import (
     ADOPT_ID,
     CONNECTION,
@@ -53,12 +52,9 @@ from .inputs import (
     is_unknown,
     platform_only_failures,
 )
-from .listing import Reads
-from .ownership import Attempt, journal_ident, new_attempt, settle
 from .provider import ContextSmsProvider, recorded_outputs
 
 if TYPE_CHECKING:
-    from ..client.client import ContextSmsClient
     from ..client.models import NumberMapping
     from ..client.specs import MappingSpec
 
@@ -88,14 +84,6 @@ def _outputs(inputs: dict[str, Any], mapping: NumberMapping) -> dict[str, Any]:
     outs = {name: inputs.get(name) for name in INPUTS}
     outs[MAPPING_ID] = mapping.mapping_id
     return outs
-
-
-def _snapshot(reads: Reads, enterprise_id: str) -> frozenset[str] | None:
-    """The enterprise's mapping ids before this create (this process's listing of it)."""
-    try:
-        return frozenset(reads.mappings(enterprise_id))
-    except APIError:
-        return None  # the client lists again, or else never replays blindly
 
 
 def _ident(props: dict[str, Any]) -> dict[str, Any] | None:
@@ -224,88 +212,11 @@ class NumberMappingProvider(ContextSmsProvider):
                 mapping = verdict.record if isinstance(verdict, Adopt) else None
             if mapping is None:
                 with reads.writing(enterprise_id):
-                    mapping = self._create(reads, props)
+                    mapping = create_safety.create_mapping(
+                        reads, enterprise_id, _spec(props), _wanted(props), _ident(props)
+                    )
                 reads.wrote(enterprise_id, mapping)
         return CreateResult(mapping.mapping_id, _outputs(props, mapping))
-
-    def _create(self, reads: Reads, props: dict[str, Any]) -> NumberMapping:
-        client = reads.client
-        attempt = new_attempt(_ident(props))
-        trusted = client.settings.trust_idempotency_keys
-        if attempt.entry is not None:
-            existing = attempt.entry.existing_ids
-        else:
-            existing = None if trusted else _snapshot(reads, props[ENTERPRISE_ID])
-        attempt.begin(existing)
-        spec = _spec(props)
-        try:
-            return client.create_mapping(
-                props[ENTERPRISE_ID],
-                spec,
-                idempotency_key=attempt.idempotency_key,
-                existing_ids=existing,
-            )
-        except DuplicateMappingError as exc:
-            return self._taken(client, props, attempt, exc)
-        except APIStatusError as exc:
-            if exc.status_code < 500:
-                attempt.settle()
-            raise
-
-    def _taken(
-        self,
-        client: ContextSmsClient,
-        props: dict[str, Any],
-        attempt: Attempt,
-        exc: DuplicateMappingError,
-    ) -> NumberMapping:
-        """The number is mapped already: this stack's own record if it can show so,
-        else a conflict that names the mapping and every way out."""
-        enterprise_id, number = props[ENTERPRISE_ID], props["phone_number"]
-        try:
-            existing = client.find_mapping_by_number(enterprise_id, number)
-        except APIError:
-            existing = None
-        same = existing is not None and not mismatches(_wanted(props), existing.model_dump())
-        before = attempt.entry.existing_ids if attempt.recovering and attempt.entry else None
-        if (
-            existing is not None
-            and same
-            and before is not None
-            and existing.mapping_id not in before
-        ):
-            return existing  # made by this stack's interrupted create of it
-        attempt.settle()
-        if existing is None:
-            raise Refusal(
-                f"{exc}. {number} is mapped outside enterprise {enterprise_id} (another "
-                "enterprise or tenant), by a record this stack does not manage: delete that "
-                "mapping first, or manage the number from the stack that owns it"
-            ) from exc
-        found = (
-            f"{number} is already mapped by {existing.mapping_id} (enterprise {enterprise_id}, "
-            f"messaging app {existing.messaging_app_id!r})"
-        )
-        adopt = f'adopt_id="{existing.mapping_id}"'
-        renamed = (
-            "If this program renamed the resource that manages it, keep that resource's "
-            'state instead: opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name="<its old '
-            'name>")]) on this NumberMapping'
-        )
-        if same:
-            why = (
-                "with the same values, but this stack cannot show that it made it: another "
-                f"stack may manage it. {renamed}; if it is this stack's own (made by an "
-                "interrupted `pulumi up`, e.g. on another machine), take it over with "
-                f"{adopt}; if another stack manages it, remove it from this program"
-            )
-        else:
-            why = (
-                f"which this stack does not manage. {renamed}; if another stack or someone "
-                "outside Pulumi manages it, delete it first to map the number here, or change "
-                f"the program to match it and set {adopt}"
-            )
-        raise Refusal(f"{exc}. {found}, {why}") from exc
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         with failing(KIND, f"refresh of {id_}", props.get(PROFILE)):

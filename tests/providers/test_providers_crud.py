@@ -18,10 +18,10 @@ from pulumi_contextsms import session
 from pulumi_contextsms.client import ConnectionSettings, ContextSmsClient
 from pulumi_contextsms.client.errors import ContextSmsError
 from pulumi_contextsms.client.specs import MappingSpec
+from pulumi_contextsms.providers.create_safety import journal_ident
 from pulumi_contextsms.providers.csp import CspProvider
 from pulumi_contextsms.providers.enterprise import EnterpriseProvider
 from pulumi_contextsms.providers.mapping import NumberMappingProvider
-from pulumi_contextsms.providers.ownership import journal_ident
 from pulumi_contextsms.session import SingleFlight
 
 ENTERPRISE = {
