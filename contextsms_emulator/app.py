@@ -9,14 +9,14 @@ from typing import Any, Final
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from contextsms_emulator import asgi, errors
+from contextsms_emulator import errors
 from contextsms_emulator.delivery import Courier
+from contextsms_emulator.emulator import EmulatorState
 from contextsms_emulator.idempotency import IdempotencyMiddleware
-from contextsms_emulator.middleware import EmulatorMiddleware
+from contextsms_emulator.middleware import EmulatorMiddleware, needs_bearer
 from contextsms_emulator.routes import auth, common, operator, stripe, teams, webex, webhooks
 from contextsms_emulator.services import TEAMS, WEBEX
 from contextsms_emulator.settings import Settings
-from contextsms_emulator.state import EmulatorState
 
 TITLE: Final = "ContextSMS emulator"
 VERSION: Final = "0.1.0"
@@ -90,7 +90,7 @@ class EmulatorApp(FastAPI):
                 for status, response in operation["responses"].items():
                     response.setdefault("headers", {}).update(_REQUEST_ID_HEADER)
                     _errors_are_json(status, response)
-                if asgi.needs_bearer(path):
+                if needs_bearer(path):
                     operation["security"] = [{"bearerAuth": []}]
                     if method == "post":
                         operation.setdefault("parameters", []).append(_IDEMPOTENCY_PARAMETER)

@@ -28,15 +28,26 @@ from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from contextsms_emulator import asgi, clock, services
+from contextsms_emulator import clock, services
+from contextsms_emulator.emulator import EmulatorState
 from contextsms_emulator.errors import (
     BAD_REQUEST,
     IDEMPOTENCY_KEY_REUSED,
     error_body,
     request_id_of,
 )
+from contextsms_emulator.middleware import (
+    ClientDisconnected,
+    bearer_token,
+    header,
+    needs_bearer,
+    read_body,
+    replaying,
+    response_parts,
+    send_bytes,
+    send_json,
+)
 from contextsms_emulator.records import StoredResponse
-from contextsms_emulator.state import EmulatorState
 
 HEADER: Final = b"idempotency-key"
 REPLAYED_HEADER: Final = (b"idempotent-replayed", b"true")
@@ -63,11 +74,11 @@ class IdempotencyMiddleware:
     def _applies(self, scope: Scope) -> bool:
         if scope["type"] != "http" or not self.state.honour_idempotency_keys:
             return False
-        return scope["method"] == "POST" and asgi.needs_bearer(scope["path"])
+        return scope["method"] == "POST" and needs_bearer(scope["path"])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        key = asgi.header(scope, HEADER) if self._applies(scope) else None
-        token = asgi.bearer_token(scope) if key is not None else None
+        key = header(scope, HEADER) if self._applies(scope) else None
+        token = bearer_token(scope) if key is not None else None
         service = services.of_api_path(scope["path"])
         caller = self.state.caller_for_token(token, service) if token and service else None
         if key is None or caller is None:
@@ -80,12 +91,12 @@ class IdempotencyMiddleware:
                 request_id_of(scope),
                 {"field": "Idempotency-Key"},
             )
-            await asgi.send_json(send, 400, refusal)
+            await send_json(send, 400, refusal)
             return
 
         try:
-            request_body = await asgi.read_body(receive)
-        except asgi.ClientDisconnected:
+            request_body = await read_body(receive)
+        except ClientDisconnected:
             return  # nothing was received whole: nothing runs, nothing is stored
         digest = fingerprint(request_body)
         ident: _Ident = (caller.username, scope["method"], scope["path"], key)
@@ -101,8 +112,8 @@ class IdempotencyMiddleware:
         done = asyncio.Event()
         self._running[ident] = done
         try:
-            messages = await self._capture(scope, asgi.replaying(request_body, receive))
-            start, body = asgi.response_parts(messages)
+            messages = await self._capture(scope, replaying(request_body, receive))
+            start, body = response_parts(messages)
             if start["status"] < 500:
                 now = clock.now_ms()
                 content_type = next(
@@ -143,8 +154,6 @@ class IdempotencyMiddleware:
                 request_id_of(scope),
                 {"field": "Idempotency-Key"},
             )
-            await asgi.send_json(send, 400, body)
+            await send_json(send, 400, body)
             return
-        await asgi.send_bytes(
-            send, stored.status, stored.body, stored.content_type, [REPLAYED_HEADER]
-        )
+        await send_bytes(send, stored.status, stored.body, stored.content_type, [REPLAYED_HEADER])

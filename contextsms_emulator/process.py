@@ -40,8 +40,8 @@ from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, Final, Self
 from urllib.parse import urlencode
 
+from contextsms_emulator.command import READY_PREFIX
 from contextsms_emulator.faults import FaultKind
-from contextsms_emulator.server import READY_PREFIX
 
 if TYPE_CHECKING:  # imported on first use: the emulator child process never needs httpx
     import httpx

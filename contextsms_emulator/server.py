@@ -1,34 +1,36 @@
-"""Serve an app with uvicorn on a socket we bind ourselves (so ``--port 0`` works).
+"""Serve the emulator over HTTP until a signal: what the command runs once its flags are read.
 
-Binding first lets the CLI learn the real port before uvicorn starts, and print the one
-``contextsms-emulator listening on http://HOST:PORT`` line only once the server accepts
-connections: that line is what :class:`~contextsms_emulator.EmulatorProcess` waits for.
+Why a module of its own: this is the only part that needs uvicorn, which the command
+(:mod:`contextsms_emulator.command`) may not import before it has checked that the
+``emulator`` extra is installed. :func:`run` builds the app, serves it with uvicorn on a
+socket bound here (so ``--port 0`` works: the real port is known before uvicorn starts),
+writes the one ``contextsms-emulator listening on http://HOST:PORT`` line only once the
+server accepts connections (what :class:`~contextsms_emulator.EmulatorProcess` waits
+for), and turns SIGTERM/SIGINT into a graceful stop with exit status 0.
 """
 
 from __future__ import annotations
 
+import asyncio
 import copy
-import ipaddress
 import logging
+import signal
 import socket
+import sys
 from collections.abc import Callable
-from typing import Any, Final
+from types import FrameType
+from typing import Any
 
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
+from contextsms_emulator.app import create_app
+from contextsms_emulator.command import READY_PREFIX
 from contextsms_emulator.middleware import InjectedDrop
-
-READY_PREFIX: Final = "contextsms-emulator listening on "
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+from contextsms_emulator.records_file import RecordsFileError
+from contextsms_emulator.schema import NewerDatabaseError
+from contextsms_emulator.seeding import SeedFileError
+from contextsms_emulator.settings import Settings
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -93,3 +95,44 @@ def make_server(
     )
     logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
     return _Server(config, lambda: on_ready(url)), sock
+
+
+def run(settings: Settings, host: str, port: int, log_level: str) -> int:
+    """Serve until SIGTERM or SIGINT: 0 then, 2 for start-up records or a database that
+    do not fit, 1 if the address cannot be bound."""
+    # uvicorn handles SIGINT/SIGTERM while serving and re-raises them afterwards; with
+    # these handlers in place that re-raise is harmless, so a signal means exit 0.
+    stop_requested = False
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal stop_requested
+        stop_requested = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+
+    try:
+        app = create_app(settings)
+    except (RecordsFileError, SeedFileError, NewerDatabaseError) as exc:
+        sys.stderr.write(f"contextsms-emulator: {exc}\n")
+        return 2
+
+    def announce(url: str) -> None:
+        if stop_requested:
+            server.should_exit = True
+            return
+        sys.stdout.write(f"{READY_PREFIX}{url}\n")
+        sys.stdout.flush()
+
+    try:
+        server, sock = make_server(app, host, port, log_level, announce)
+    except OSError as exc:
+        app.emulator.close()
+        sys.stderr.write(f"contextsms-emulator: cannot listen on {host}:{port}: {exc}\n")
+        return 1
+    try:
+        asyncio.run(server.serve(sockets=[sock]))
+    finally:
+        sock.close()
+        app.emulator.close()
+    return 0

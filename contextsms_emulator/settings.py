@@ -41,7 +41,8 @@ class Settings:
     # False: behave like a service that does not support Idempotency-Key (neither API
     # document promises it), so clients are tested against the unfriendlier server.
     honour_idempotency_keys: bool = True
-    records_path: str | None = None  # loaded at start-up: see contextsms_emulator.fixtures
+    # --load-records FILE, loaded at start-up (contextsms_emulator.records_file)
+    records_path: str | None = None
     # portal-made accounts seeded at start-up into a database without enterprises
     # (contextsms_emulator.seeding); each file holds what POST /_emulator/seed takes
     seed_paths: tuple[str, ...] = ()

@@ -13,10 +13,10 @@ from fastapi.responses import JSONResponse
 
 from contextsms_emulator import clock, errors
 from contextsms_emulator.accounts import Account
+from contextsms_emulator.emulator import EmulatorState
 from contextsms_emulator.routes.common import Routes, json
 from contextsms_emulator.schemas.auth import AuthResponse, LoginRequest, RefreshRequest
 from contextsms_emulator.services import Service
-from contextsms_emulator.state import EmulatorState
 from contextsms_emulator.tokens import InvalidToken
 
 

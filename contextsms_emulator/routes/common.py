@@ -22,10 +22,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.types import DecoratedCallable
 
-from contextsms_emulator import asgi
+from contextsms_emulator.emulator import EmulatorState
+from contextsms_emulator.middleware import bearer_token
 from contextsms_emulator.rules import Caller, Platform
 from contextsms_emulator.services import Service
-from contextsms_emulator.state import EmulatorState
 
 CallerDependency = Callable[[Request], Awaitable[Caller]]
 
@@ -37,7 +37,7 @@ def caller_dependency(state: EmulatorState, service: Service) -> CallerDependenc
     """A dependency yielding the caller authenticated by ``service`` (401 otherwise)."""
 
     async def current_caller(request: Request) -> Caller:
-        return state.authenticate(asgi.bearer_token(request.scope), service)
+        return state.authenticate(bearer_token(request.scope), service)
 
     _GUARDS.add(current_caller)
     return current_caller
@@ -48,7 +48,7 @@ def writer_dependency(state: EmulatorState, service: Service) -> Callable[[str],
 
     def writer(action: str) -> CallerDependency:
         async def current_writer(request: Request) -> Caller:
-            who = state.authenticate(asgi.bearer_token(request.scope), service)
+            who = state.authenticate(bearer_token(request.scope), service)
             Platform.require_write(who, action)
             return who
 

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from contextsms_emulator import errors, seeding
+from contextsms_emulator.emulator import EmulatorState
 from contextsms_emulator.faults import FaultConfig, OneShotFault
 from contextsms_emulator.routes.common import Routes, json
 from contextsms_emulator.schemas.operator import (
@@ -22,7 +23,6 @@ from contextsms_emulator.schemas.operator import (
 )
 from contextsms_emulator.schemas.seed import body_schema
 from contextsms_emulator.services import Service
-from contextsms_emulator.state import EmulatorState
 
 DUPLICATE_NUMBER: dict[int | str, dict[str, object]] = {
     409: {"model": errors.ErrorResponse, "description": "A number is already mapped"}

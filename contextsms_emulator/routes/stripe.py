@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from contextsms_emulator import clock, errors, stripe_signature
+from contextsms_emulator.emulator import EmulatorState
 from contextsms_emulator.records import Subscription
 from contextsms_emulator.routes.common import Routes, caller_dependency, json
 from contextsms_emulator.rules import PAID_STATUSES, Caller
@@ -24,7 +25,6 @@ from contextsms_emulator.schemas.stripe import (
     WebhookAck,
 )
 from contextsms_emulator.services import TEAMS
-from contextsms_emulator.state import EmulatorState
 
 PREFIX: Final = "/api/v2/stripe"
 WEBHOOK_PATH: Final = PREFIX + "/webhook"

@@ -10,12 +10,12 @@ from fastapi import Depends, FastAPI, Query
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from contextsms_emulator import errors
+from contextsms_emulator.emulator import EmulatorState
 from contextsms_emulator.routes.common import Routes, caller_dependency, json, writer_dependency
 from contextsms_emulator.rules import Caller
 from contextsms_emulator.schemas import teams
 from contextsms_emulator.schemas.teams import CspConfig, TeamsCsp, TeamsEnterprise, TeamsMapping
 from contextsms_emulator.services import TEAMS
-from contextsms_emulator.state import EmulatorState
 from contextsms_emulator.validation import is_e164
 
 PREFIX = "/api/v2"

@@ -6,12 +6,12 @@ from fastapi import Depends, FastAPI, Query, Response
 from fastapi.responses import JSONResponse
 
 from contextsms_emulator import errors
+from contextsms_emulator.emulator import EmulatorState
 from contextsms_emulator.routes.common import Routes, caller_dependency, json, writer_dependency
 from contextsms_emulator.rules import Caller
 from contextsms_emulator.schemas import webex
 from contextsms_emulator.schemas.webex import WebexEnterprise, WebexMapping
 from contextsms_emulator.services import WEBEX
-from contextsms_emulator.state import EmulatorState
 
 PREFIX = "/api/v1"
 MAX_PAGE_SIZE = 1000

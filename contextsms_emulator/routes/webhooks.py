@@ -14,6 +14,7 @@ from fastapi import FastAPI, Query, Response
 from fastapi.responses import JSONResponse
 
 from contextsms_emulator import clock, errors
+from contextsms_emulator.emulator import EmulatorState
 from contextsms_emulator.records import Delivery, DeliveryAttempt, InboundMessage, Media, Webhook
 from contextsms_emulator.routes.common import Routes, json
 from contextsms_emulator.schemas.webhooks import (
@@ -26,7 +27,6 @@ from contextsms_emulator.schemas.webhooks import (
     WebhookOut,
 )
 from contextsms_emulator.services import WEBEX
-from contextsms_emulator.state import EmulatorState
 from contextsms_emulator.webhooks import event_for
 
 PREFIX: Final = "/_emulator"

@@ -11,10 +11,11 @@ import anyio
 import httpx
 from emulator_testing import Session, assert_error
 
-from contextsms_emulator import DEMO_CSP_ID, DEMO_PASSWORD, DEMO_USER, asgi
+from contextsms_emulator import DEMO_CSP_ID, DEMO_PASSWORD, DEMO_USER
 from contextsms_emulator.app import EmulatorApp
 from contextsms_emulator.faults import OneShotFault
 from contextsms_emulator.idempotency import IdempotencyMiddleware
+from contextsms_emulator.middleware import read_body, send_json
 
 ENTERPRISE = {
     "name": "ABC Marketing Company",
@@ -143,10 +144,10 @@ def test_a_concurrent_retry_waits_for_the_first_and_replays(
     runs: list[int] = []
 
     async def slow_app(scope: Any, receive: Any, send: Any) -> None:
-        await asgi.read_body(receive)
+        await read_body(receive)
         runs.append(1)
         await anyio.sleep(0.05)  # still running when the second request arrives
-        await asgi.send_json(send, 201, {"run": len(runs)})
+        await send_json(send, 201, {"run": len(runs)})
 
     middleware = IdempotencyMiddleware(slow_app, app.emulator)
     results: list[httpx.Response] = []
@@ -225,7 +226,7 @@ def test_a_request_whose_client_left_mid_body_neither_runs_nor_claims_its_key(
 
     async def counting_app(scope: Any, receive: Any, send: Any) -> None:
         runs.append(1)
-        await asgi.send_json(send, 201, {})
+        await send_json(send, 201, {})
 
     middleware = IdempotencyMiddleware(counting_app, app.emulator)
     headers = [

@@ -15,7 +15,7 @@ from emulator_testing import Session
 
 from contextsms_emulator import DEMO_CSP_ID, DEMO_PASSWORD, DEMO_USER
 from contextsms_emulator.app import EmulatorApp
-from contextsms_emulator.fixtures import RecordsFileError
+from contextsms_emulator.records_file import RecordsFileError
 
 MakeClient = Callable[..., tuple[EmulatorApp, httpx.Client]]
 

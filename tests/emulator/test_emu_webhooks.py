@@ -706,7 +706,7 @@ def test_a_nonsense_policy_is_refused(options: dict[str, Any]) -> None:
 
 
 def test_the_cli_flags_set_the_policy_and_the_remote_opt_in() -> None:
-    from contextsms_emulator.cli import parser, settings_from
+    from contextsms_emulator.command import parser, settings_from
 
     args = parser().parse_args(
         [

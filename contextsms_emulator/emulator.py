@@ -1,12 +1,19 @@
-"""The emulator's state in one object: what every route, middleware and operator call shares.
+"""The emulator itself, without HTTP: its parts wired together in one object.
 
-Built once per app by :func:`contextsms_emulator.create_app`; tests may reach it through
-``app.state.emulator`` (for example to sign a token with the stored secret).
+Why a module of its own: every route, middleware and operator call shares this one
+object (the store, the accounts, the tokens, the rules, the faults, the request log,
+the webhooks; start-up records; authentication; reset and close), and the app module
+(:mod:`contextsms_emulator.app`) imports those routes and middlewares, so the object
+they all take cannot live there without an import cycle.
+
+Built once per app by :func:`contextsms_emulator.create_app`, which hangs it on the app
+as ``app.emulator`` (and ``app.state.emulator``); tests reach it there, for example to
+sign a token with the stored secret.
 """
 
 from __future__ import annotations
 
-from contextsms_emulator import fixtures
+from contextsms_emulator import records_file
 from contextsms_emulator.accounts import AccountRegistry
 from contextsms_emulator.delivery import Courier
 from contextsms_emulator.errors import unauthorized
@@ -32,7 +39,7 @@ class EmulatorState:
         self.seeder = Seeder(self.store, self.accounts)
         try:
             self._load_start_up_records(settings)
-        except (fixtures.RecordsFileError, SeedFileError):
+        except (records_file.RecordsFileError, SeedFileError):
             self.store.close()
             raise
         self.tokens = TokenService(
@@ -58,8 +65,8 @@ class EmulatorState:
         fresh = not self.store.has_enterprises()
         if settings.records_path is not None:
             teams_csps = self.store.csp_ids(TEAMS)
-            records = fixtures.read(settings.records_path, teams_csps=teams_csps)
-            fixtures.load(self.store, records)
+            records = records_file.read(settings.records_path, teams_csps=teams_csps)
+            records_file.load(self.store, records)
         if fresh and settings.seed_paths:
             self.seeder.seed_files(settings.seed_paths)
 

@@ -1,4 +1,8 @@
-"""Records loaded at start-up (``--load-records FILE``): a platform as someone left it.
+"""The records file of ``--load-records FILE``: read it, check it, load it at start-up.
+
+Why a module of its own: it brings back a platform as someone left it, verbatim (ids,
+dates, services, soft deletes), which no API and no seed does; seeding
+(:mod:`contextsms_emulator.seeding`) makes new records as the portal would.
 
 The file has the shape of ``GET /_emulator/records`` (``csps``, ``enterprises``,
 ``mappings``, snake_case, every field), so a dump taken from one emulator recreates the
