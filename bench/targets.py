@@ -20,12 +20,17 @@ UP_FLOOR_MAX = 1.15
 REFRESH_FLOOR_MAX = 1.10
 SMALL_FLOOR_MAX = 1.15  # preview and a no-op up of a small stack
 SMALL_N = 10
-SCALING_MAX = 2.1
+SCALING_GROWTH_MAX = 1.10
+"""our/floor at 2N over our/floor at N: what we add must not grow with N (the engine's
+own checkpointing makes both sides O(N^2) over an up, so time(2N)/time(N) is ~4 for the
+floor too and says nothing about us: reported, no longer a target)."""
 TARGET_N = 500
 MIN_RPS = 1000.0
 MAX_P99_MS = 20.0
 MAX_PICKLE_BYTES = 512
-MAX_STATE_PER_MAPPING = 2048
+STATE_PER_MAPPING_MAX = 1.10
+"""Our state per mapping over the floor's (the engine's own per-resource metadata is
+most of either: an absolute byte count measured the SDK, not us)."""
 NO_CHECKPOINTS = ("nockpt", "nockpt-2n")  # the diagnostic blocks
 
 
@@ -178,16 +183,21 @@ class Evaluation:
                 )
 
     def scale(self) -> None:
-        self._section = f"Scaling: time at N={2 * self.n} / time at N={self.n}"
+        self._section = f"Scaling: ours / the floor's at N={self.n} and at 2N={2 * self.n}"
         for step in ("up", "refresh", "destroy"):
-            real = self.scaling(("main", "scale"), "real", step)
-            if real is not None:
+            at_n, at_2n = self.paired_ratio("main", step), self.paired_ratio("scale", step)
+            if at_n is not None and at_2n is not None:
+                growth = at_2n / at_n
                 self._target(
-                    f"{step}, real", f"{real:.2f}", f"<= {SCALING_MAX}", real <= SCALING_MAX
+                    step,
+                    f"{at_n:.2f}x at N, {at_2n:.2f}x at 2N ({growth:.2f})",
+                    f"2N / N <= {SCALING_GROWTH_MAX:.2f}",
+                    growth <= SCALING_GROWTH_MAX,
                 )
-            floor = self.scaling(("main", "scale"), "floor", step)
-            if floor is not None:
-                self._info(f"{step}, floor (context)", f"{floor:.2f}")
+            for kind in ("real", "floor"):
+                time_growth = self.scaling(("main", "scale"), kind, step)
+                if time_growth is not None:
+                    self._info(f"{step}: time at 2N / at N, {kind}", f"{time_growth:.2f}")
 
     def emulator(self) -> None:
         self._section = "Emulator: the benchmark's load generator, 50 clients, loopback"
@@ -226,12 +236,15 @@ class Evaluation:
                 f"<= {MAX_PICKLE_BYTES} B",
                 fp.pickle_bytes <= MAX_PICKLE_BYTES,
             )
-            self._target(
-                f"state per mapping (export size / N, N={fp.mappings})",
-                f"{fp.state_per_mapping:,.0f} B",
-                f"<= {MAX_STATE_PER_MAPPING:,} B",
-                fp.state_per_mapping <= MAX_STATE_PER_MAPPING,
-            )
+            if floor_fp is not None:
+                ratio = fp.state_per_mapping / floor_fp.state_per_mapping
+                self._target(
+                    f"state per mapping, ours / the floor's (export size / N, N={fp.mappings})",
+                    f"{fp.state_per_mapping:,.0f} B / {floor_fp.state_per_mapping:,.0f} B = "
+                    f"{ratio:.2f}x",
+                    f"<= {STATE_PER_MAPPING_MAX:.2f}x",
+                    ratio <= STATE_PER_MAPPING_MAX,
+                )
             self._info(
                 "one mapping resource in the export",
                 f"{fp.mapping_resource_bytes:,} B, of which inputs + outputs "
