@@ -43,6 +43,7 @@ EXIT_UNNAMED = 2  # Webex without --enterprise: nothing to write, like a usage e
 
 def new_client(settings: ConnectionSettings) -> ContextSmsClient:
     """The API client of a run: the one place the command builds it (tests replace it)."""
+    # httpx loads here, not with `contextsms --help` or a usage error
     from .client.client import ContextSmsClient
 
     return ContextSmsClient(settings)

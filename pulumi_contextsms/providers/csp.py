@@ -93,7 +93,7 @@ class CspProvider(ContextSmsProvider):
                     "the Webex Bot API has no CSP endpoint",
                 )
             )
-        from ..client.specs import CspSpec
+        from ..client.specs import CspSpec  # pydantic: check() only, never the program
 
         failures += field_failures(CspSpec, news, SPEC_FIELDS)
         failures += _reregistration_failures(olds, news)
@@ -117,7 +117,7 @@ class CspProvider(ContextSmsProvider):
         action = f"adopt of {adopt_id}" if adopt_id else f"create of {props.get('name')!r}"
         with failing(KIND, action, props.get(PROFILE)):
             if adopt_id:
-                from ..client.models import Csp
+                from ..client.models import Csp  # pydantic: create() only, never the program
 
                 csp = Csp(csp_id=adopt_id, name=props.get("name"), email=props.get("email"))
             else:

@@ -9,7 +9,9 @@ is recorded without a request. Deleted enterprises are soft-deleted by the API: 
 refresh that finds ``deleted: true`` reports the enterprise gone.
 
 The specs and the client are imported where they are used: the program process imports
-this module for the class alone (docs/performance.md, "Start-up").
+this module for the class alone (measured: the program path adds 0.012 s over the
+floor's without pydantic, httpx and libphonenumber, against 0.113 s for check/diff with
+them; docs/performance.md, "Start-up"; test_providers_import_cost.py pins it).
 """
 
 from __future__ import annotations

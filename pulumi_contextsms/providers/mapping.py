@@ -12,8 +12,9 @@ adoption and that check list the enterprise's mappings once per provider process
 (`listing`).
 
 The specs (pydantic, libphonenumber) and the client are imported where they are used:
-the program process imports this module for the class alone (docs/performance.md,
-"Start-up").
+the program process imports this module for the class alone (measured: the program path
+adds 0.012 s over the floor's without them, against 0.113 s for check/diff with them;
+docs/performance.md, "Start-up"; test_providers_import_cost.py pins it).
 """
 
 from __future__ import annotations

@@ -158,6 +158,8 @@ class ContextSmsProvider(ResourceProvider):
         profile = news.get(PROFILE)
         if session.settings().flag("allow_connection_change", profile):
             return
+        # pydantic only when a move is refused: diff() of an unchanged record, which every
+        # preview runs, never loads it (docs/performance.md, "Start-up")
         from ..client.settings import ConnectionIdentity
 
         current = ConnectionIdentity.model_validate(dict(wanted))
