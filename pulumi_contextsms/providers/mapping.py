@@ -131,7 +131,8 @@ class NumberMappingProvider(ContextSmsProvider):
                     validate_id(value, name)
                 except ValueError as exc:
                     failures.append(CheckFailure(name, str(exc)))
-        if not failures and inputs.get(ADOPT_ID) and not is_unknown(inputs.get(ENTERPRISE_ID)):
+        known = not any(is_unknown(inputs.get(f)) for f in (ENTERPRISE_ID, *SPEC_FIELDS))
+        if not failures and inputs.get(ADOPT_ID) and known:  # else: checked again at up
             failures += check_adoption(
                 inputs,
                 urn,

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from providers_support import UNREACHABLE_TEAMS, UNREACHABLE_WEBEX
+from pulumi.output import Unknown
 
 from pulumi_contextsms import session
 from pulumi_contextsms.client.models import Enterprise, NumberMapping
@@ -149,3 +150,11 @@ def test_a_deleted_enterprise_is_created_again_and_an_unknown_one_fails(settings
         "no enterprise E0000002 is visible to this account: check adopt_id (it must be an "
         "enterprise of a CSP this account manages, on this platform)"
     ]
+
+
+def test_an_adoption_whose_inputs_are_not_known_yet_is_checked_later(settings):
+    """A preview of a computed input: the engine checks the resource again at `up`."""
+    settings("webex")  # nothing listed: a read would fail (no_http)
+    result = check(NumberMappingProvider(), {}, {**MAPPING, "messaging_app_id": Unknown()})
+    assert result.failures == []
+    assert "mapping_id" not in result.inputs
