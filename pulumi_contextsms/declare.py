@@ -50,7 +50,7 @@ def _platform(profile: str | None) -> str | None:
 def _sources(sources: tuple[Source, ...]) -> list[Source]:
     stack = pulumi.get_stack()
     return [
-        source if isinstance(source, Mapping) else Path(os.fspath(source).format(stack=stack))
+        source if isinstance(source, Mapping) else Path(os.fspath(source).replace("{stack}", stack))
         for source in sources
     ]
 

@@ -146,7 +146,6 @@ class EnterpriseProvider(ContextSmsProvider):
                     failures.append(CheckFailure(name, str(exc)))
         adopt_id = inputs.get(ADOPT_ID)
         if not failures and adopt_id and not any(is_unknown(inputs.get(f)) for f in SPEC_FIELDS):
-            adopt_id = inputs[ADOPT_ID]
             failures += check_adoption(
                 inputs,
                 urn,
