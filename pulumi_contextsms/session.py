@@ -16,8 +16,9 @@ program's stack config). What it holds:
 - the SDK thread pools this process widened (`provider_threads`), and the connection to
   the engine that messages about a resource go through (`providers.diagnostics`).
 
-Modules reach it as ``session.current.<what>`` at the moment they use it, so `reset()`
-(tests) replaces all of it at once.
+Modules reach it as ``session.current.<what>`` at the moment they use it, so replacing
+`current` with a fresh `Session()` resets all of it at once (the test fixtures do, in one
+place each: tests/providers/conftest.py, tests/testing/conftest.py).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from .client.models import Enterprise, NumberMapping
     from .client.settings import ConnectionSettings
 
-__all__ = ["Session", "SingleFlight", "client", "configure", "connection", "current", "reset"]
+__all__ = ["Session", "SingleFlight", "client", "configure", "connection", "current"]
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -184,14 +185,6 @@ def new_client(settings: ConnectionSettings) -> ContextSmsClient:
 
 
 current = Session()
-
-
-def reset(journal: Journal | None = None) -> Session:
-    """Start the process's shared state afresh (tests): the old one's clients close."""
-    global current
-    current.close()
-    current = Session(journal)
-    return current
 
 
 # The calls every layer makes, on the current session.
