@@ -19,6 +19,7 @@ fewer lines.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
@@ -40,7 +41,8 @@ if TYPE_CHECKING:
     from .client.settings import ConnectionSettings
 
 NAMESPACE = "contextsms"
-PROFILES_KEY = f"{NAMESPACE}:profiles"
+PROFILES = "profiles"  # the setting that holds the named connections
+PROFILES_KEY = f"{NAMESPACE}:{PROFILES}"
 DEFAULT_MAX_PARALLEL = 32
 """Calls the provider process serves at once unless ``contextsms:maxParallel`` says
 otherwise (``--parallel`` bounds it too): the engine's own default on an 8-core machine."""
@@ -82,25 +84,22 @@ _TRUE = frozenset({"true", "1", "yes"})
 _FALSE = frozenset({"false", "0", "no"})
 
 
-class SettingsError(ConfigurationError):
-    """A `ConfigurationError` in the stack's own words: `key` is the full key to set
-    (``contextsms:apiBase``, ``contextsms:profiles.teams.password``)."""
-
-    def __init__(self, message: str, *, key: str, setting: str | None = None) -> None:
-        super().__init__(ConfigurationError.literal(message), setting=setting)
-        self.key = key
-
-
 def key_for(setting: str, profile: str | None = None) -> str:
-    """The full stack-config key of a neutral `setting` (a profile's key under it)."""
-    name = KEYS[setting].name if setting in KEYS else setting
-    return f"{PROFILES_KEY}.{profile}.{name}" if profile else f"{NAMESPACE}:{name}"
+    """The full stack-config key of a neutral `setting` (a profile's key under it, unless
+    the setting holds for the whole stack)."""
+    if setting == PROFILES:
+        return PROFILES_KEY
+    key = KEYS.get(setting)
+    name = setting if key is None else key.name
+    if profile and (key is None or key.per_profile):
+        return f"{PROFILES_KEY}.{profile}.{name}"
+    return f"{NAMESPACE}:{name}"
 
 
 def _how_to_set(setting: str, profile: str | None) -> str:
     key = KEYS[setting]
     flags = " --secret" if key.secret else ""
-    if profile:
+    if profile and key.per_profile:
         flags += " --path"
     return (
         f"set it with `pulumi config set{flags} {key_for(setting, profile)} ...` "
@@ -108,16 +107,15 @@ def _how_to_set(setting: str, profile: str | None) -> str:
     )
 
 
-def explain(error: ConfigurationError, profile: str | None = None) -> SettingsError:
-    """`error` with every setting named by its key, plus how to set a missing one."""
-    if isinstance(error, SettingsError):
-        return error
+def explain(error: ConfigurationError, profile: str | None = None) -> str:
+    """`error` in the stack's words, every setting named by its key, plus how to set a
+    missing one: the one place settings errors are rendered. `profile` is the resource's,
+    for an error that does not know its own."""
+    profile = error.profile or profile
     message = error.render(lambda setting: key_for(setting, profile))
-    setting = error.setting
-    if error.missing and setting in KEYS:
-        message += f"; {_how_to_set(setting, profile)}"
-    key = key_for(setting, profile) if setting else PROFILES_KEY
-    return SettingsError(message, key=key, setting=setting)
+    if error.missing and error.setting in KEYS:
+        message += f"; {_how_to_set(error.setting, profile)}"
+    return message
 
 
 def _text(value: Any) -> str | None:
@@ -134,31 +132,32 @@ def _parse_profiles(raw: Any) -> dict[str, dict[str, str]]:
         try:
             raw = json.loads(raw)
         except json.JSONDecodeError:
-            raise SettingsError(
-                f"{PROFILES_KEY} must be an object of named connections, e.g. "
-                f"`pulumi config set --path {PROFILES_KEY}.prod.platform teams`",
-                key=PROFILES_KEY,
+            raise ConfigurationError(
+                PROFILES,
+                expected="an object of named connections",
+                fix=f"e.g. `pulumi config set --path {PROFILES_KEY}.prod.platform teams`",
             ) from None
     if not isinstance(raw, Mapping) or not all(isinstance(v, Mapping) for v in raw.values()):
-        raise SettingsError(
-            f"{PROFILES_KEY} must map profile names to objects of contextsms settings",
-            key=PROFILES_KEY,
+        raise ConfigurationError(
+            PROFILES, expected="a map of profile names to objects of contextsms settings"
         )
     profiles: dict[str, dict[str, str]] = {}
     for name, values in raw.items():
         stack_wide = sorted(set(values) & _STACK_WIDE)
         if stack_wide:
-            raise SettingsError(
-                f"{PROFILES_KEY}.{name} sets {', '.join(stack_wide)}, which holds for the "
-                f"whole stack: set {', '.join(f'{NAMESPACE}:{k}' for k in stack_wide)} instead",
-                key=f"{PROFILES_KEY}.{name}",
+            raise ConfigurationError(
+                PROFILES,
+                expected="made of per-profile settings",
+                fix=f"profile {name!r} sets {', '.join(stack_wide)}, which holds for the whole "
+                f"stack: set {', '.join(f'{NAMESPACE}:{k}' for k in stack_wide)} instead",
             )
         unknown = sorted(set(values) - set(_BY_KEY_NAME))
         if unknown:
-            raise SettingsError(
-                f"{PROFILES_KEY}.{name} has unknown keys {', '.join(unknown)}; "
+            raise ConfigurationError(
+                PROFILES,
+                expected="made of contextsms settings",
+                fix=f"profile {name!r} has unknown keys {', '.join(unknown)}; "
                 f"allowed: {', '.join(_BY_KEY_NAME)}",
-                key=f"{PROFILES_KEY}.{name}",
             )
         profiles[str(name)] = {
             _BY_KEY_NAME[k]: t for k, v in values.items() if (t := _text(v)) is not None
@@ -178,8 +177,9 @@ class StackSettings:
     profiles: Mapping[str, Mapping[str, str]] = field(repr=False)
     environ: Mapping[str, str] = field(repr=False)
     # A malformed contextsms:profiles, kept rather than raised: configure() has no
-    # resource to blame, check() reports it on each resource's `profile`.
-    profiles_error: str | None = None
+    # resource to blame, check() reports it on each resource's `profile`. Not compared:
+    # two reads of the same stack config give equal settings.
+    profiles_error: ConfigurationError | None = field(default=None, compare=False)
 
     @classmethod
     def from_config(
@@ -195,21 +195,22 @@ class StackSettings:
         env = dict(os.environ if environ is None else environ)
         try:
             profiles = _parse_profiles(get(PROFILES_KEY))
-        except SettingsError as exc:
-            return cls(values=values, profiles={}, environ=env, profiles_error=str(exc))
+        except ConfigurationError as exc:
+            return cls(values=values, profiles={}, environ=env, profiles_error=exc)
         return cls(values=values, profiles=profiles, environ=env)
 
     def _lookup(self, setting: str, profile: str | None) -> str | None:
         if self.profiles_error is not None:
-            raise SettingsError(self.profiles_error, key=PROFILES_KEY)
+            raise copy.copy(self.profiles_error)  # a fresh raise each time, same fields
         from_env = _text(self.environ.get(KEYS[setting].env))
         if profile is None or not KEYS[setting].per_profile:
             return self.values.get(setting) or from_env
         if profile not in self.profiles:
-            known = ", ".join(sorted(self.profiles)) or "none are defined"
-            raise SettingsError(
-                f"profile {profile!r} is not defined in {PROFILES_KEY} ({known})",
-                key=PROFILES_KEY,
+            known = ", ".join(sorted(self.profiles)) or "none"
+            raise ConfigurationError(
+                PROFILES,
+                expected=f"an object that defines the profile {profile!r}",
+                fix=f"defined: {known}",
             )
         return self.profiles[profile].get(setting) or from_env
 
@@ -223,7 +224,9 @@ class StackSettings:
         except ValueError:
             value = math.nan
         if not (math.isfinite(value) and value > 0):
-            raise self._invalid(setting, profile, raw, f"{wanted} greater than 0")
+            raise ConfigurationError(
+                setting, expected=f"{wanted} greater than 0", value=raw, profile=profile
+            )
         return value
 
     def _seconds(self, setting: str, profile: str | None, default: float) -> float:
@@ -235,8 +238,11 @@ class StackSettings:
         if raw is None:
             return DEFAULT_MAX_ATTEMPTS
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_ATTEMPTS_LIMIT:
-            raise self._invalid(
-                "max_attempts", profile, raw, f"a whole number from 1 to {MAX_ATTEMPTS_LIMIT}"
+            raise ConfigurationError(
+                "max_attempts",
+                expected=f"a whole number from 1 to {MAX_ATTEMPTS_LIMIT}",
+                value=raw,
+                profile=profile,
             )
         return int(raw)
 
@@ -247,13 +253,12 @@ class StackSettings:
         if raw is None:
             return DEFAULT_MAX_PARALLEL
         if not raw.isdigit() or not MIN_MAX_PARALLEL <= int(raw) <= MAX_MAX_PARALLEL:
-            raise self._invalid(
+            raise ConfigurationError(
                 "max_parallel",
-                None,
-                raw,
-                f"a whole number from {MIN_MAX_PARALLEL} to {MAX_MAX_PARALLEL} (the provider "
-                f"serves {MIN_MAX_PARALLEL} calls at once anyway: for fewer, run "
-                "`pulumi up --parallel N`)",
+                expected=f"a whole number from {MIN_MAX_PARALLEL} to {MAX_MAX_PARALLEL}",
+                value=raw,
+                fix=f"the provider serves {MIN_MAX_PARALLEL} calls at once anyway: for fewer, "
+                "run `pulumi up --parallel N`",
             )
         return int(raw)
 
@@ -262,13 +267,8 @@ class StackSettings:
         to report it on, check() of every resource reports it."""
         try:
             return self.max_parallel()
-        except SettingsError:
+        except ConfigurationError:
             return DEFAULT_MAX_PARALLEL
-
-    @staticmethod
-    def _invalid(setting: str, profile: str | None, raw: str, wanted: str) -> SettingsError:
-        key = key_for(setting, profile)
-        return SettingsError(f"{key} must be {wanted}, got {raw!r}", key=key, setting=setting)
 
     def flag(self, setting: str, profile: str | None = None) -> bool:
         """A true/false setting; unset is false."""
@@ -277,15 +277,16 @@ class StackSettings:
             return False
         if raw.lower() in _TRUE:
             return True
-        raise self._invalid(setting, profile, raw, "true or false")
+        raise ConfigurationError(setting, expected="true or false", value=raw, profile=profile)
 
     def csp_id(self, profile: str | None = None) -> str | None:
         return self._lookup("csp_id", profile)
 
     def connection(self, profile: str | None = None) -> ConnectionSettings:
-        """The checked connection for `profile`; raises `SettingsError` naming the key to
-        fix. Makes no network call. The stack-wide ``contextsms:maxParallel`` is checked
-        here too, so that check() reports a bad value on every resource."""
+        """The checked connection for `profile`; raises `ConfigurationError` naming the
+        setting to fix, with the profile it was read from. Makes no network call. The
+        stack-wide ``contextsms:maxParallel`` is checked here too, so that check() reports
+        a bad value on every resource."""
         # pydantic loads with the first connection, not with the program's resources
         # (the program path's import budget pins it: test_providers_import_cost.py)
         from .client.retry import RetryPolicy
@@ -318,4 +319,5 @@ class StackSettings:
                 ),
             )
         except ConfigurationError as exc:
-            raise explain(exc, profile) from None
+            exc.profile = exc.profile or profile
+            raise

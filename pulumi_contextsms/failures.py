@@ -5,9 +5,9 @@ The tree: the client's (`client.errors`, drawn there) is what the API and the se
 raise; the Pulumi layer adds three, all rendered in the stack's words:
 
     ContextSmsError                client.errors: the root of every error of the package
-    ├── ConfigurationError         client.errors: bad settings, named neutrally
-    │   └── SettingsError          config: the same in the stack's keys (config.explain;
-    │                              it lives there because rendering keys is config's job)
+    ├── ConfigurationError         client.errors: bad settings, as fields (setting,
+    │                              profile, value, expected); config.explain renders
+    │                              them in the stack's keys, the one place that does
     ├── Refusal                    a reason to stop that is no API error
     └── ProviderError              a provider failure: one line, prefixed once
 
@@ -54,7 +54,7 @@ class Refusal(ContextSmsError):
 def describe(exc: ContextSmsError, profile: str | None) -> str:
     """`exc` as the user should read it, in the stack's vocabulary."""
     if isinstance(exc, ConfigurationError):
-        return str(explain(exc, profile))
+        return explain(exc, profile)
     text = str(exc)
     if isinstance(exc, AuthenticationError):
         text += f" ({key_for('username', profile)}, {key_for('password', profile)})"

@@ -124,8 +124,9 @@ class Session:
     def settings(self) -> StackSettings:
         if self._settings is None:
             raise ConfigurationError(
-                "the ContextSMS provider was not configured: the Pulumi CLI must be 3.139 or "
-                "newer so that dynamic providers receive the stack config"
+                None,
+                fix="the ContextSMS provider was not configured: the Pulumi CLI must be 3.139 "
+                "or newer so that dynamic providers receive the stack config",
             )
         return self._settings
 

@@ -112,42 +112,60 @@ class ContextSmsError(Exception):
         return (_restore, (type(self), self.args, dict(self.__dict__)))
 
 
-class _SettingNames(dict[str, str]):
-    """Placeholder lookup for `ConfigurationError` templates: ``{api_base}`` -> a name."""
-
-    def __init__(self, name: Callable[[str], str]) -> None:
-        super().__init__()
-        self._name = name
-
-    def __missing__(self, setting: str) -> str:
-        return self._name(setting)
+Namer = Callable[[str], str]
+"""How a caller names a setting: a neutral name (``api_base``) in, its own word out."""
 
 
 class ConfigurationError(ContextSmsError):
-    """Connection settings are missing or unsafe.
+    """Connection settings are missing or unsafe, as fields rather than prose:
 
-    The client has no vocabulary of its own for where settings come from, so its
-    messages name settings by their neutral names (`setting` is the one to fix, e.g.
-    ``api_base``; `missing` says it is not set at all) through ``{api_base}``-style
-    placeholders in `template`. `str()` shows the neutral names; a caller with its own
-    names for settings (the Pulumi layer names its stack keys) calls `render`.
-    Literal braces in a template are doubled; use `literal` for values.
+    * `setting`: the neutral name of the setting to fix (``api_base``), if there is one;
+    * `missing`: it is not set at all; else `expected` says what it must be and `value`
+      what it is (None: not shown; never given for a secret);
+    * `fix`: what else to do, naming other settings through the caller's namer;
+    * `profile`: the caller's profile the setting was read from (the client has none).
+
+    The client has no vocabulary for where settings come from: `str()` names settings
+    neutrally, and a caller with its own (the Pulumi layer's stack keys) calls `render`,
+    the one place the sentence is written. Values never pass through a format string.
     """
 
-    def __init__(self, template: str, *, setting: str | None = None, missing: bool = False) -> None:
-        self.template = template
+    def __init__(
+        self,
+        setting: str | None,
+        *,
+        expected: str | None = None,
+        value: object | None = None,
+        missing: bool = False,
+        fix: str | Callable[[Namer], str] | None = None,
+        profile: str | None = None,
+    ) -> None:
         self.setting = setting
+        self.expected = expected
+        self.value = value
         self.missing = missing
+        self.fix = fix
+        self.profile = profile
         super().__init__(self.render())
 
-    def render(self, name: Callable[[str], str] = str) -> str:
-        """The message with every setting named by `name(neutral_name)`."""
-        return self.template.format_map(_SettingNames(name))
+    def render(self, name: Namer = str) -> str:
+        """The message, with every setting named by `name(neutral_name)`."""
+        head = ""
+        if self.setting is not None:
+            subject = name(self.setting)
+            if self.missing:
+                head = f"{subject} is not set"
+                head += f" ({self.expected})" if self.expected else ""
+            else:
+                head = f"{subject} must be {self.expected or 'valid'}"
+            head += f", got {self.value!r}" if self.value is not None else ""
+        fix = self.fix(name) if callable(self.fix) else self.fix
+        return "; ".join(part for part in (head, fix) if part)
 
-    @staticmethod
-    def literal(value: object) -> str:
-        """`value` as text that a template shows verbatim."""
-        return str(value).replace("{", "{{").replace("}", "}}")
+    def __reduce__(self) -> tuple[Any, ...]:
+        # a function does not pickle: a copy keeps the fix as its neutral text
+        state = dict(self.__dict__, fix=self.fix(str) if callable(self.fix) else self.fix)
+        return (_restore, (type(self), self.args, state))
 
 
 class UnsupportedOperationError(ContextSmsError):

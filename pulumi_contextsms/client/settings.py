@@ -56,9 +56,6 @@ __all__ = [
     "is_loopback_host",
 ]
 
-_lit = ConfigurationError.literal
-
-
 # The documented bases (api-docs/). The Webex auth service is documented once, for both
 # environments; the Teams API documents production only.
 WEBEX_PRODUCTION_API_BASE = "https://context-webex.sabrhub.com/api/v1"
@@ -145,43 +142,35 @@ def _clean(value: str | None) -> str | None:
     return stripped or None
 
 
-def _missing(setting: str, detail: str = "") -> ConfigurationError:
-    return ConfigurationError(f"{{{setting}}} is not set{detail}", setting=setting, missing=True)
+_HTTPS_ONLY = "an https:// URL (plain http:// only for loopback hosts: localhost, 127.0.0.0/8, ::1)"
 
 
 def _normalise_base(url: str, setting: str) -> tuple[str, str]:
     """Check a base URL against the safety rules; return (normalised URL, host)."""
-    name = f"{{{setting}}}"
     try:
         parts = urlsplit(url.strip())
         host = parts.hostname
         _ = parts.port  # raises ValueError on a bad port
     except ValueError as exc:
         raise ConfigurationError(
-            f"{name} is not a valid URL ({_lit(exc)})", setting=setting
+            setting, expected="a valid URL", fix=f"it does not parse: {exc}"
         ) from None
+    if parts.username is not None or parts.password is not None:
+        # the value is not shown: it holds a password
+        raise ConfigurationError(
+            setting,
+            expected="a URL without credentials",
+            fix=lambda name: f"set {name('username')} and {name('password')} instead",
+        )
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        shown = f"scheme {scheme!r}" if scheme else "no scheme"
-        raise ConfigurationError(
-            f"{name} must be an https:// URL (http:// only for loopback hosts), got {_lit(shown)}",
-            setting=setting,
-        )
-    if parts.username is not None or parts.password is not None:
-        raise ConfigurationError(
-            f"{name} must not contain credentials; use {{username}} and {{password}} instead",
-            setting=setting,
-        )
+        raise ConfigurationError(setting, expected=_HTTPS_ONLY, value=url)
     if not host:
-        raise ConfigurationError(f"{name} has no host: {_lit(repr(url))}", setting=setting)
+        raise ConfigurationError(setting, expected="a URL with a host", value=url)
     if parts.query or parts.fragment:
-        raise ConfigurationError(f"{name} must not contain a query or fragment", setting=setting)
+        raise ConfigurationError(setting, expected="a URL without a query or fragment")
     if scheme == "http" and not is_loopback_host(host):
-        raise ConfigurationError(
-            f"{name} uses plain http:// with the non-loopback host {_lit(repr(host))}; use "
-            "https:// (plain http is allowed only for localhost, 127.0.0.0/8 and ::1)",
-            setting=setting,
-        )
+        raise ConfigurationError(setting, expected=_HTTPS_ONLY, value=url)
     normalised = urlunsplit((scheme, parts.netloc.lower(), parts.path.rstrip("/"), "", ""))
     return normalised, host
 
@@ -189,25 +178,33 @@ def _normalise_base(url: str, setting: str) -> tuple[str, str]:
 def _check_documented_host(
     host: str, setting: str, platform: Platform, environment: Environment | None
 ) -> None:
-    name = f"{{{setting}}}"
     owner = _DOCUMENTED_HOSTS.get(host)
     if owner is not None and owner is not platform:
         raise ConfigurationError(
-            f"{name} points at {host}, a documented {owner.value} host, but "
-            f"{{platform}} is {platform.value}",
-            setting=setting,
+            setting,
+            expected=f"a host of the {platform.value} API",
+            value=host,
+            fix=lambda name: (
+                f"that is a documented {owner.value} host ({name('platform')} is {platform.value})"
+            ),
         )
     if host in PRODUCTION_HOSTS and environment is not Environment.PRODUCTION:
+        current = environment.value if environment else "unset"
         raise ConfigurationError(
-            f"{name} points at the production host {host}: production base without explicit "
-            "opt-in; set {environment} to production to use it "
-            f"(currently {environment.value if environment else 'unset'})",
-            setting=setting,
+            setting,
+            expected="a non-production host unless production is chosen explicitly",
+            value=host,
+            fix=lambda name: (
+                f"production base without explicit opt-in: set "
+                f"{name('environment')} to production to use it (currently {current})"
+            ),
         )
     if host in _DEVELOPMENT_HOSTS and environment is Environment.PRODUCTION:
         raise ConfigurationError(
-            f"{name} points at the development host {host} but {{environment}} is production",
-            setting=setting,
+            setting,
+            expected="a production host",
+            value=host,
+            fix=lambda name: f"that is a development host and {name('environment')} is production",
         )
 
 
@@ -230,9 +227,7 @@ def _parse_enum(enum: type[StrEnum], value: object, setting: str) -> Any:
         return enum(text)
     except ValueError:
         choices = " or ".join(repr(member.value) for member in enum)
-        raise ConfigurationError(
-            f"{{{setting}}} must be {choices}, got {_lit(repr(value))}", setting=setting
-        ) from None
+        raise ConfigurationError(setting, expected=choices, value=value) from None
 
 
 class ConnectionSettings(BaseModel):
@@ -276,9 +271,7 @@ class ConnectionSettings(BaseModel):
 
         if not is_valid_rate(value):
             raise ConfigurationError(
-                "{requests_per_second} must be a finite number greater than 0, "
-                f"got {_lit(repr(value))}",
-                setting="requests_per_second",
+                "requests_per_second", expected="a finite number greater than 0", value=value
             )
         return value
 
@@ -290,14 +283,15 @@ class ConnectionSettings(BaseModel):
         _check_documented_host(auth_host, "auth_base", self.platform, self.environment)
         if self.platform is Platform.TEAMS and self.auth_base != self.api_base:
             raise ConfigurationError(
-                "{auth_base} is for the Webex API only: the Teams Platform API "
-                "authenticates on {api_base}; unset {auth_base}",
-                setting="auth_base",
+                "auth_base",
+                expected="unset for the Teams Platform API",
+                value=self.auth_base,
+                fix=lambda name: f"the Teams API authenticates on {name('api_base')}",
             )
         if not self.username.strip():
-            raise _missing("username")
+            raise ConfigurationError("username", missing=True)
         if not self.password.get_secret_value():
-            raise _missing("password")
+            raise ConfigurationError("password", missing=True)
         return self
 
     @property
@@ -325,7 +319,7 @@ class ConnectionSettings(BaseModel):
         Raises `ConfigurationError` naming the setting to fix.
         """
         if platform is None or not str(platform).strip():
-            raise _missing("platform", " (webex or teams)")
+            raise ConfigurationError("platform", missing=True, expected="webex or teams")
         plat: Platform = _parse_enum(Platform, platform, "platform")
         env: Environment | None = None
         if environment is not None and str(environment).strip():
@@ -337,20 +331,21 @@ class ConnectionSettings(BaseModel):
             if env is None:
                 example = "/api/v1" if plat is Platform.WEBEX else "/api/v2"
                 raise ConfigurationError(
-                    "no API base: set {api_base} (for the emulator, e.g. "
-                    f"http://127.0.0.1:8080{example}) or {{environment}} "
-                    "(development or production); production is never chosen by default",
-                    setting="api_base",
+                    "api_base",
                     missing=True,
+                    fix=lambda name: (
+                        "give an API base (for the emulator, e.g. "
+                        f"http://127.0.0.1:8080{example}) or {name('environment')} (development "
+                        "or production); production is never chosen by default"
+                    ),
                 )
             documented = DOCUMENTED_API_BASES.get((plat, env))
             if documented is None:
                 raise ConfigurationError(
-                    f"the Teams Platform API documents no {env.value} base; "
-                    "set {api_base} explicitly (for example the emulator's "
-                    "http://127.0.0.1:PORT/api/v2)",
-                    setting="api_base",
+                    "api_base",
                     missing=True,
+                    fix=f"the Teams Platform API documents no {env.value} base: give one "
+                    "explicitly (e.g. the emulator's http://127.0.0.1:PORT/api/v2)",
                 )
             api = documented
         api, api_host = _normalise_base(api, "api_base")
@@ -360,18 +355,21 @@ class ConnectionSettings(BaseModel):
         elif auth is None:
             auth = _derive_webex_auth_base(api, api_host)
             if auth is None:
-                raise _missing(
+                raise ConfigurationError(
                     "auth_base",
-                    "; the Webex auth service has its own base and it cannot be derived "
-                    "from {api_base}",
+                    missing=True,
+                    fix=lambda name: (
+                        "the Webex auth service has its own base and it "
+                        f"cannot be derived from {name('api_base')}"
+                    ),
                 )
 
         user = _clean(username)
         if user is None:
-            raise _missing("username")
+            raise ConfigurationError("username", missing=True)
         secret = password.get_secret_value() if isinstance(password, SecretStr) else password
         if not secret:
-            raise _missing("password")
+            raise ConfigurationError("password", missing=True)
         return cls(
             platform=plat,
             environment=env,

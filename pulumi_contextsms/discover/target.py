@@ -126,12 +126,12 @@ def resolve_target(
         csp = csp_id or settings.csp_id(profile)
         if csp is None:
             raise ConfigurationError(
-                "no CSP to discover: pass --csp-id or set {csp_id}", setting="csp_id", missing=True
+                "csp_id", missing=True, expected="the CSP to discover: pass --csp-id"
             )
         csp = validate_id(csp, key_for("csp_id", profile))
     except ConfigurationError as exc:
-        message = str(explain(exc, profile))
-        if profile and stack is None and "is not defined in" in message:
+        message = explain(exc, profile)
+        if profile and stack is None and profile not in settings.profiles:
             message += "; profiles live in a stack's config: pass --stack"
         raise DiscoverError(message) from None
     except InvalidInputError as exc:

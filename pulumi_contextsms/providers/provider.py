@@ -122,7 +122,7 @@ class ContextSmsProvider(ResourceProvider):
         try:
             resolved = session.connection(profile)
         except ConfigurationError as exc:
-            return None, [CheckFailure(PROFILE, str(explain(exc, profile)))]
+            return None, [CheckFailure(PROFILE, explain(exc, profile))]
         inputs[PLATFORM] = resolved.platform.value
         inputs[CONNECTION] = resolved.identity.model_dump(mode="json")
         return resolved.platform, []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import pickle
 
 import httpx
 import pytest
@@ -307,18 +308,43 @@ def test_the_tree_is_drawn_in_the_module_docstring() -> None:
         assert name in doc, name
 
 
-def test_configuration_errors_name_settings_neutrally_and_render_in_any_vocabulary() -> None:
+def test_configuration_errors_are_fields_rendered_in_any_vocabulary() -> None:
     err = errors.ConfigurationError(
-        "{api_base} points at {host}; set {environment} to production".replace(
-            "{host}", errors.ConfigurationError.literal("a{b}.example.com")
-        ),
-        setting="api_base",
+        "api_base",
+        expected="a production host",
+        value="a{b}.example.com",
+        fix=lambda name: f"set {name('environment')} to production",
     )
-    assert str(err) == "api_base points at a{b}.example.com; set environment to production"
+    assert str(err) == (
+        "api_base must be a production host, got 'a{b}.example.com'; set environment to production"
+    )
     assert err.render(lambda s: f"contextsms:{s}") == (
-        "contextsms:api_base points at a{b}.example.com; set contextsms:environment to production"
+        "contextsms:api_base must be a production host, got 'a{b}.example.com'; "
+        "set contextsms:environment to production"
     )
-    assert (err.setting, err.missing) == ("api_base", False)
+    assert (err.setting, err.value, err.missing, err.profile) == (
+        "api_base",
+        "a{b}.example.com",
+        False,
+        None,
+    )
+
+
+def test_a_missing_setting_says_so_with_what_it_expects() -> None:
+    err = errors.ConfigurationError("platform", missing=True, expected="webex or teams")
+    assert str(err) == "platform is not set (webex or teams)"
+
+
+def test_a_pickled_configuration_error_keeps_its_fix_as_text() -> None:
+    err = errors.ConfigurationError(
+        "auth_base", missing=True, fix=lambda name: f"derive it from {name('api_base')}"
+    )
+    copied = pickle.loads(pickle.dumps(err))
+    assert (str(copied), copied.fix, copied.setting) == (
+        str(err),
+        "derive it from api_base",
+        "auth_base",
+    )
 
 
 def test_an_ambiguous_create_keeps_its_cause_and_says_it_may_exist() -> None:
@@ -336,7 +362,7 @@ def test_invalid_input_error_is_a_value_error() -> None:
 @pytest.mark.parametrize(
     "err",
     [
-        errors.ConfigurationError("{api_base} is not set", setting="api_base", missing=True),
+        errors.ConfigurationError("api_base", missing=True),
         errors.AmbiguousCreateError(
             from_httpx_exception(httpx.ReadTimeout("slow"), method="POST", url=URL),
             record="enterprise",

@@ -36,7 +36,7 @@ def request_id(emulator: EmulatorProcess, path: str) -> str:
         ),
         (
             "CONTEXTSMS_API_BASE",
-            "no API base: set contextsms:apiBase (for the emulator, e.g. "
+            "contextsms:apiBase is not set; give an API base (for the emulator, e.g. "
             "http://127.0.0.1:8080/api/v2) or contextsms:environment (development or "
             "production); production is never chosen by default; set it with `pulumi config "
             "set contextsms:apiBase ...` or the CONTEXTSMS_API_BASE environment variable",
@@ -48,8 +48,9 @@ def request_id(emulator: EmulatorProcess, path: str) -> str:
         ),
         (
             "CONTEXTSMS_CSP_ID",
-            "no CSP to discover: pass --csp-id or set contextsms:cspId; set it with `pulumi "
-            "config set contextsms:cspId ...` or the CONTEXTSMS_CSP_ID environment variable",
+            "contextsms:cspId is not set (the CSP to discover: pass --csp-id); set it with "
+            "`pulumi config set contextsms:cspId ...` or the CONTEXTSMS_CSP_ID environment "
+            "variable",
         ),
     ],
 )
@@ -79,8 +80,8 @@ def test_a_profile_without_a_stack_says_profiles_live_in_a_stack(
 
     assert result.code == 1
     assert one_error(result.err) == (
-        "profile 'prod' is not defined in contextsms:profiles (none are defined); profiles "
-        "live in a stack's config: pass --stack"
+        "contextsms:profiles must be an object that defines the profile 'prod'; defined: none; "
+        "profiles live in a stack's config: pass --stack"
     )
 
 

@@ -234,13 +234,14 @@ def test_bad_csp_inputs_are_named(settings):
         ),
         (
             {"contextsms:apiBase": "http://contextsms.example.com/api/v1"},
-            "contextsms:apiBase uses plain http:// with the non-loopback host",
+            "contextsms:apiBase must be an https:// URL (plain http:// only for loopback hosts: "
+            "localhost, 127.0.0.0/8, ::1), got 'http://contextsms.example.com/api/v1'",
         ),
         (
             {"contextsms:apiBase": "https://context-webex.sabrhub.com/api/v1"},
             "production base without explicit opt-in",
         ),
-        ({"contextsms:apiBase": None}, "no API base: set contextsms:apiBase"),
+        ({"contextsms:apiBase": None}, "contextsms:apiBase is not set; give an API base"),
         ({"contextsms:maxParallel": "2"}, "contextsms:maxParallel must be a whole number from 4"),
         ({"contextsms:maxParallel": "lots"}, "contextsms:maxParallel must be a whole number"),
         ({"contextsms:maxParallel": "101"}, "from 4 to 100"),
@@ -267,19 +268,25 @@ def test_profiles_pick_their_own_platform_and_an_unknown_profile_is_named(settin
 
     found = failures(NumberMappingProvider().check({}, {**MAPPING, "profile": "staging"}))
     assert list(found) == ["profile"]
-    assert "profile 'staging' is not defined in contextsms:profiles (bots)" in found["profile"]
+    assert found["profile"] == (
+        "contextsms:profiles must be an object that defines the profile 'staging'; defined: bots"
+    )
 
 
 @pytest.mark.parametrize(
     ("profiles", "says"),
     [
         ("prod=teams", "contextsms:profiles must be an object of named connections"),
-        ({"prod": "teams"}, "contextsms:profiles must map profile names to objects"),
-        ({"prod": {"region": "eu"}}, "contextsms:profiles.prod has unknown keys region"),
+        ({"prod": "teams"}, "contextsms:profiles must be a map of profile names to objects"),
+        (
+            {"prod": {"region": "eu"}},
+            "contextsms:profiles must be made of contextsms settings; profile 'prod' has "
+            "unknown keys region; allowed: platform,",
+        ),
         (
             {"prod": {"maxParallel": "8"}},
-            "contextsms:profiles.prod sets maxParallel, which holds for the whole stack: "
-            "set contextsms:maxParallel instead",
+            "contextsms:profiles must be made of per-profile settings; profile 'prod' sets "
+            "maxParallel, which holds for the whole stack: set contextsms:maxParallel instead",
         ),
     ],
 )

@@ -70,7 +70,7 @@ def test_each_profile_has_its_own_client_and_settings():
     assert (default.platform.value, bots.platform.value) == ("webex", "teams")
     assert bots.settings.username == "bot@example.com"
     assert session.client("bots") is bots
-    with pytest.raises(ConfigurationError, match="profile 'nope' is not defined"):
+    with pytest.raises(ConfigurationError, match="defines the profile 'nope'"):
         session.client("nope")
 
 

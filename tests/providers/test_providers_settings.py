@@ -11,7 +11,7 @@ import pytest
 from providers_support import stack_config
 
 from pulumi_contextsms.client.errors import ConfigurationError
-from pulumi_contextsms.config import KEYS, StackSettings
+from pulumi_contextsms.config import KEYS, StackSettings, explain
 from pulumi_contextsms.providers.enterprise import EnterpriseProvider
 
 pytestmark = pytest.mark.usefixtures("no_http")
@@ -89,13 +89,15 @@ def test_a_profile_sets_its_own_and_falls_back_to_the_environment_not_to_top_lev
 def test_a_bad_value_is_refused_naming_its_key_top_level_and_in_a_profile(key, value, message):
     with pytest.raises(ConfigurationError) as top:
         _settings(**{f"contextsms:{key}": value}).connection()
-    assert str(top.value) == f"contextsms:{key} {message}"
+    assert explain(top.value) == f"contextsms:{key} {message}"
+    assert (KEYS[top.value.setting or ""].name, top.value.profile) == (key, None)
     profile = {"platform": "webex", "apiBase": "http://127.0.0.1:9/api/v1", key: value}
     with pytest.raises(ConfigurationError) as inner:
         _settings(
             **{"contextsms:profiles": {"p": {**profile, "username": "u", "password": "x"}}}
         ).connection("p")
-    assert str(inner.value) == f"contextsms:profiles.p.{key} {message}"
+    assert explain(inner.value) == f"contextsms:profiles.p.{key} {message}"
+    assert (KEYS[inner.value.setting or ""].name, inner.value.profile) == (key, "p")
 
 
 def test_check_reports_a_bad_value_on_profile_before_any_request(settings):

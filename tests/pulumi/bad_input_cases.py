@@ -106,7 +106,7 @@ CASES: list[Case] = [
     _e("enterprise-default-mms-not-bool", "default_mms_selection", "sometimes", "true or false"),
     _e("enterprise-csp-id-path", "csp_id", "CSP1/../CSP2", "not a valid id", "letters, digits"),
     _e("enterprise-adopt-id-blank", "adopt_id", " ", "adopt_id must be a non-empty string"),
-    _e("enterprise-profile-unknown", "profile", "staging", "'staging' is not defined"),
+    _e("enterprise-profile-unknown", "profile", "staging", "defines the profile 'staging'"),
     Case(
         "enterprise-csp-id-unset",
         "teams",
@@ -146,7 +146,12 @@ CASES: list[Case] = [
     _m("mapping-enterprise-id-missing", "enterprise_id", UNSET, "is required: pass enterprise_id="),
     _m("mapping-enterprise-id-path", "enterprise_id", "E1/../../csp", "not a valid id"),
     _m("mapping-adopt-id-path", "adopt_id", "M1?x=1", "not a valid id"),
-    _m("mapping-profile-unknown", "profile", "eu", "'eu' is not defined in contextsms:profiles"),
+    _m(
+        "mapping-profile-unknown",
+        "profile",
+        "eu",
+        "contextsms:profiles must be an object that defines the profile 'eu'",
+    ),
     # Csp (Teams only)
     Case(
         "csp-on-webex",
@@ -190,8 +195,8 @@ CASES: list[Case] = [
         "config-plain-http-remote",
         "teams",
         {"contextsms:apiBase": "http://contextsms.example.com/api/v2"},
-        "contextsms:apiBase uses plain http://",
-        "use https://",
+        "contextsms:apiBase must be an https:// URL (plain http:// only for loopback hosts",
+        "got 'http://contextsms.example.com/api/v2'",
     ),
     _cfg(
         "config-production-without-opt-in",
@@ -210,15 +215,15 @@ CASES: list[Case] = [
         "config-api-base-with-credentials",
         "teams",
         {"contextsms:apiBase": "https://ops:hunter2@contextsms.example.com/api/v2"},
-        "contextsms:apiBase must not contain credentials",
-        "use contextsms:username and contextsms:password",
+        "contextsms:apiBase must be a URL without credentials",
+        "set contextsms:username and contextsms:password instead",
     ),
     _cfg(
         "config-auth-base-on-teams",
         "teams",
         {"contextsms:authBase": "https://auth.contextsms.example.com/v1"},
-        "contextsms:authBase is for the Webex API only",
-        "unset contextsms:authBase",
+        "contextsms:authBase must be unset for the Teams Platform API",
+        "the Teams API authenticates on contextsms:apiBase",
     ),
     _cfg(
         "config-environment-unknown",
@@ -231,14 +236,14 @@ CASES: list[Case] = [
         "config-base-of-other-platform",
         "webex",
         {"contextsms:apiBase": "https://context-sms.sabrhub.com/api/v2"},
-        "a documented teams host",
-        "contextsms:platform is webex",
+        "contextsms:apiBase must be a host of the webex API, got 'context-sms.sabrhub.com'",
+        "a documented teams host (contextsms:platform is webex)",
     ),
     _cfg(
         "config-no-base-no-environment",
         "teams",
         {"contextsms:apiBase": UNSET},
-        "no API base: set contextsms:apiBase",
+        "contextsms:apiBase is not set; give an API base",
         "production is never chosen by default",
     ),
     _cfg(
