@@ -24,11 +24,11 @@ from .discover import (
     PROGRAM_FILE,
     Account,
     Built,
-    DiscoverError,
     Target,
     counted,
 )
-from .inventory import Inventory, InventoryError, dump, load
+from .failures import DiscoverError, InventoryError
+from .inventory import Inventory, dump, load
 
 if TYPE_CHECKING:
     from .client.client import ContextSmsClient

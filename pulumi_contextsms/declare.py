@@ -23,7 +23,8 @@ from pulumi.runtime.config import get_config
 
 from .client.errors import ConfigurationError
 from .config import StackSettings
-from .inventory import Inventory, InventoryError, Source, load
+from .failures import InventoryError
+from .inventory import Inventory, Source, load
 from .resources import Enterprise, NumberMapping
 
 __all__ = ["DeclaredInventory", "declare_inventory"]

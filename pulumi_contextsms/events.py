@@ -47,6 +47,8 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
+from .failures import InvalidEventError
+
 __all__ = [
     "InboundMessage",
     "InvalidEventError",
@@ -127,15 +129,6 @@ class WebhookChallenge(_Wire):
 _ANY_WEBHOOK: Final[TypeAdapter[MessageReceivedEvent | WebhookChallenge]] = TypeAdapter(
     Annotated[MessageReceivedEvent | WebhookChallenge, Field(discriminator="event_type")]
 )
-
-
-class InvalidEventError(ValueError):
-    """A webhook body that is not a valid event; ``fields`` are the wire paths at fault
-    (``message.from``), so the receiver can answer 400 saying what is wrong."""
-
-    def __init__(self, message: str, fields: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
-        self.fields = fields
 
 
 def _decode(body: bytes | str | Mapping[str, Any]) -> Any:

@@ -2,7 +2,8 @@
 ``<Kind>: <action> failed: <why>[. <fix>]``.
 
 The tree: the client's (`client.errors`, drawn there) is what the API and the settings
-raise; the Pulumi layer adds three, all rendered in the stack's words:
+raise; the Pulumi layer adds two under it, rendered in the stack's words, and three for
+what users hand it (files, webhook bodies, the discover command's failures):
 
     ContextSmsError                client.errors: the root of every error of the package
     ├── ConfigurationError         client.errors: bad settings, as fields (setting,
@@ -10,6 +11,13 @@ raise; the Pulumi layer adds three, all rendered in the stack's words:
     │                              them in the stack's keys, the one place that does
     ├── Refusal                    a reason to stop that is no API error
     └── ProviderError              a provider failure: one line, prefixed once
+    ValueError
+    ├── InventoryError             an inventory file that cannot be declared (inventory)
+    └── InvalidEventError          a webhook body that is no valid event (events)
+    DiscoverError                  `contextsms discover` cannot go on: one line, exit 1
+
+(The testing package's `CheckFailedError`, what a mocked check() failure raises in a
+user's unit test, is the testing helpers' own.)
 
 Every provider operation runs inside `failing(kind, action, profile)`, the one place
 that adds the prefix, so nested helpers raise plain reasons (`Refusal`) or let client
@@ -25,14 +33,23 @@ causes behind it, and the CLI shows the SDK's own frames, one of ours, then our 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
 from .client.errors import AuthenticationError, ConfigurationError, ContextSmsError
 from .config import explain, key_for
 
-__all__ = ["ProviderError", "Refusal", "failing", "one_line", "plainly"]
+__all__ = [
+    "DiscoverError",
+    "InvalidEventError",
+    "InventoryError",
+    "ProviderError",
+    "Refusal",
+    "failing",
+    "one_line",
+    "plainly",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -49,6 +66,28 @@ class ProviderError(ContextSmsError):
 class Refusal(ContextSmsError):
     """A reason to stop that is not an API error (an ownership conflict, an adopt
     mismatch, a record on another service); `failing` adds the prefix."""
+
+
+class InventoryError(ValueError):
+    """The inventory cannot be declared: one line per problem, each naming the file,
+    the entry and the fix."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
+
+
+class InvalidEventError(ValueError):
+    """A webhook body that is not a valid event; ``fields`` are the wire paths at fault
+    (``message.from``), so the receiver can answer 400 saying what is wrong."""
+
+    def __init__(self, message: str, fields: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.fields = fields
+
+
+class DiscoverError(Exception):
+    """Discovery cannot go on: one line saying what failed and how to fix it."""
 
 
 def describe(exc: ContextSmsError, profile: str | None) -> str:

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -46,6 +46,7 @@ from .client.errors import InvalidInputError
 from .client.platforms import ENTERPRISE_ONLY, MAPPING_ONLY
 from .client.specs import E164PhoneNumber, NonEmptyStr, how_to_fix
 from .client.validation import validate_e164, validate_id
+from .failures import InventoryError
 
 __all__ = [
     "EnterpriseEntry",
@@ -108,15 +109,6 @@ class Inventory(_Entry):
         for key, enterprise in self.enterprises.items():
             for number, entry in enterprise.numbers.items():
                 yield key, number, entry
-
-
-class InventoryError(ValueError):
-    """The inventory cannot be declared: one line per problem, each naming the file,
-    the entry and the fix."""
-
-    def __init__(self, problems: Sequence[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = list(problems)
 
 
 # -- reading YAML -------------------------------------------------------------------------

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from ..client.client import ContextSmsClient
     from ..client.models import Enterprise, NumberMapping
 
-from .target import MAX_WORKERS, DiscoverError, Progress
+from ..failures import DiscoverError
+from .target import MAX_WORKERS, Progress
 
 
 @dataclass(frozen=True)

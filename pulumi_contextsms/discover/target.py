@@ -20,7 +20,7 @@ from ..client.errors import (
 )
 from ..client.validation import validate_id
 from ..config import StackSettings, explain, key_for
-from ..failures import describe, one_line
+from ..failures import DiscoverError, describe, one_line
 
 if TYPE_CHECKING:
     from ..client.settings import ConnectionSettings
@@ -36,10 +36,6 @@ MAX_KEY_LENGTH = 60
 
 Progress = Callable[[int, int, int], None]
 """`progress(enterprises read, enterprises to read, numbers read)`, from any thread."""
-
-
-class DiscoverError(Exception):
-    """Discovery cannot go on: one line saying what failed and how to fix it."""
 
 
 def _pulumi_error(exc: Exception) -> str:

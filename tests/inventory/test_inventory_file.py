@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_contextsms.inventory import Inventory, InventoryError, dump, load
+from pulumi_contextsms.failures import InventoryError
+from pulumi_contextsms.inventory import Inventory, dump, load
 
 WEBEX = """\
 platform: webex
