@@ -91,8 +91,9 @@ def main() -> None:
                 "messaging_app_id": "bot-0",
                 "messaging_app_type": "Webex",
                 "platform": "webex",
-                # what every record carries in its state since the ownership work
-                "connection": {"api_base": emulator.webex_api_base, "platform": "webex"},
+                # what every record's outputs carry: its service (`api_base`, with
+                # `platform`) and owner
+                "api_base": emulator.webex_api_base,
                 "owner": "organization/contextsms-bench/real/NumberMapping/m0",
             },
         }

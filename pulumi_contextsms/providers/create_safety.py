@@ -36,8 +36,9 @@ from ..client.errors import AmbiguousCreateError, APIError, APIStatusError, Dupl
 from ..client.platforms import Platform
 from ..failures import Refusal
 from .adoption import mismatches
-from .inputs import CONNECTION, OWNER
+from .inputs import OWNER, PROFILE
 from .journal import Entry
+from .provider import current_connection, recorded_connection
 
 if TYPE_CHECKING:
     from ..client.client import ContextSmsClient
@@ -61,11 +62,15 @@ Recovery = Callable[[tuple[str, ...]], str]
 
 def journal_ident(kind: str, props: Mapping[str, Any], key: Sequence[Any]) -> dict[str, Any] | None:
     """The journal's name for this stack's create of a record, or None when the inputs
-    do not say which stack (resources declared through an older release)."""
-    owner, connection = props.get(OWNER), props.get(CONNECTION)
-    if not isinstance(owner, str) or not owner or not isinstance(connection, Mapping):
+    do not say which stack (resources declared through an older release).
+
+    `props` are a create's inputs (the service is the one the settings reach) or a
+    recorded resource's outputs (the one recorded with it, in any form state holds)."""
+    owner = props.get(OWNER)
+    if not isinstance(owner, str) or not owner:
         return None
-    return {"owner": owner, "connection": dict(connection), "kind": kind, "key": list(key)}
+    connection = recorded_connection(props) or current_connection(props.get(PROFILE))
+    return {"owner": owner, "connection": connection, "kind": kind, "key": list(key)}
 
 
 class Attempt:

@@ -50,7 +50,7 @@ SPEC_FIELDS = (
     *("email", "name", "carrier", "house_number", "street_name", "city", "state_code", "zip"),
     *("country", "location_id", "sub_account_id", "authorizing_person_name"),
 )
-INPUTS = (*SPEC_FIELDS, PROFILE, PLATFORM, CONNECTION, ALLOW_REREGISTRATION, *NEVER_DIFFED)
+INPUTS = (*SPEC_FIELDS, PROFILE, PLATFORM, ALLOW_REREGISTRATION, *NEVER_DIFFED)
 REPLACING = (*SPEC_FIELDS, PLATFORM)
 
 
@@ -129,7 +129,7 @@ class CspProvider(ContextSmsProvider):
                 )
             if not csp.csp_id:
                 raise Refusal(f"the API registered {props.get('name')!r} but returned no cspId")
-        outs = {name: props.get(name) for name in INPUTS}
+        outs = {name: props.get(name) for name in INPUTS} | self.where(props)
         outs.update(csp_id=csp.csp_id, retained_on_delete=True)
         return CreateResult(csp.csp_id, outs)
 
@@ -139,13 +139,13 @@ class CspProvider(ContextSmsProvider):
             self.check_connection(id_, props)
             settle(_ident(props))
             inputs = self.refreshed_inputs(props, INPUTS)
-        outs = {k: v for k, v in props.items() if k != "__provider"}
-        outs[CONNECTION] = inputs[CONNECTION]
+            outs = {k: v for k, v in props.items() if k not in ("__provider", CONNECTION)}
+            outs.update(self.where(props))
         return ReadResult(id_, outs, inputs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Only what needs no request reaches here (diff replaces on anything else)."""
-        return UpdateResult(recorded_outputs(olds, news, INPUTS))
+        return UpdateResult(recorded_outputs(olds, news, INPUTS, self.where(news)))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         """The API cannot delete a CSP: it stays in ContextSMS, only the stack forgets it."""

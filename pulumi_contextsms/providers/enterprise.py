@@ -39,7 +39,6 @@ from .adoption import Adopt, Recreate, check_adoption, enterprise_verdict
 from .create_safety import journal_ident, settle
 from .inputs import (
     ADOPT_ID,
-    CONNECTION,
     NEVER_DIFFED,
     PLATFORM,
     PROFILE,
@@ -62,7 +61,7 @@ ENTERPRISE_ID = "enterprise_id"
 CSP_ID = "csp_id"
 EMAIL = "email"
 SPEC_FIELDS = ("name", "contact", "phone_number", "email", "default_mms_selection")
-INPUTS = (*SPEC_FIELDS, CSP_ID, PROFILE, PLATFORM, CONNECTION, *NEVER_DIFFED)
+INPUTS = (*SPEC_FIELDS, CSP_ID, PROFILE, PLATFORM, *NEVER_DIFFED)
 REPLACING = (*SPEC_FIELDS, CSP_ID, PLATFORM)
 
 
@@ -72,8 +71,10 @@ def _spec(props: dict[str, Any]) -> EnterpriseSpec:
     return EnterpriseSpec(**{f: props[f] for f in SPEC_FIELDS if props.get(f) is not None})
 
 
-def _outputs(inputs: dict[str, Any], enterprise: Enterprise) -> dict[str, Any]:
-    outs = {name: inputs.get(name) for name in INPUTS}
+def _outputs(
+    inputs: dict[str, Any], enterprise: Enterprise, where: dict[str, Any]
+) -> dict[str, Any]:
+    outs = {name: inputs.get(name) for name in INPUTS} | where
     outs.update(
         enterprise_id=enterprise.enterprise_id,
         created_date=enterprise.created_date,
@@ -180,7 +181,9 @@ class EnterpriseProvider(ContextSmsProvider):
                     lambda candidates: _recovery(props, candidates),
                 )
                 reads.created_enterprise(enterprise.enterprise_id)
-        return CreateResult(enterprise.enterprise_id, _outputs(props, enterprise))
+        return CreateResult(
+            enterprise.enterprise_id, _outputs(props, enterprise, self.where(props))
+        )
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         with failing(KIND, f"refresh of {id_}", props.get(PROFILE)):
@@ -193,11 +196,11 @@ class EnterpriseProvider(ContextSmsProvider):
             if enterprise.deleted:
                 return gone()
             inputs = self.refreshed_inputs(props, INPUTS, enterprise.model_dump(), SPEC_FIELDS)
-            return ReadResult(id_, _outputs(inputs, enterprise), inputs)
+            return ReadResult(id_, _outputs(inputs, enterprise, self.where(props)), inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Only what needs no request reaches here (diff replaces on anything else)."""
-        return UpdateResult(recorded_outputs(olds, news, INPUTS))
+        return UpdateResult(recorded_outputs(olds, news, INPUTS, self.where(news)))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         with failing(KIND, f"delete of {id_}", props.get(PROFILE)):

@@ -1,9 +1,12 @@
 """The inputs every ContextSMS provider shares, and the helpers that check and diff them.
 
-Inputs every provider adds in check(): `platform` and `connection` (the resolved
-profile's platform and API base: the record's service, recorded in state so that a
+Every provider adds `platform` (the resolved profile's platform) to the inputs in
+check(), next to the resource's own `owner` (the stack that declares it). The record's
+service is recorded in its outputs: `platform` and `api_base` (its connection, so that a
 stack whose settings later reach another service is told so instead of losing its
-records), next to the resource's own `owner` (the stack that declares it).
+records). It is not an input: the settings decide it, not the program, and diff()
+resolves the settings' connection itself (`provider.recorded_connection` reads every
+form state holds).
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ if TYPE_CHECKING:
 
 PROFILE = "profile"
 PLATFORM = "platform"
+API_BASE = "api_base"
+# The record's connection as earlier development builds recorded it, in inputs and
+# outputs alike: {"platform": ..., "api_base": ...}. Read, never written.
 CONNECTION = "connection"
 OWNER = "owner"
 ADOPT_ID = "adopt_id"
@@ -30,7 +36,7 @@ RESOURCE_URN = "resource_urn"
 # Inputs that never cause a diff: who declared the record, how it was taken over.
 NEVER_DIFFED = (OWNER, ADOPT_ID)
 # Nor do the profile's name and the connection it reaches (checked apart): records
-# follow the service they live on, recorded in `connection`.
+# follow the service they live on, recorded in `platform` and `api_base`.
 
 
 def is_unknown(value: Any) -> bool:

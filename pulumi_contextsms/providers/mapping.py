@@ -42,7 +42,6 @@ from .adoption import Adopt, Recreate, check_adoption, mapping_verdict
 from .create_safety import journal_ident, settle
 from .inputs import (
     ADOPT_ID,
-    CONNECTION,
     NEVER_DIFFED,
     PLATFORM,
     PROFILE,
@@ -64,7 +63,7 @@ ENTERPRISE_ID = "enterprise_id"
 MAPPING_ID = "mapping_id"
 APP_TYPE = "messaging_app_type"
 SPEC_FIELDS = ("phone_number", APP_TYPE, "messaging_app_id", "mms_enabled", "name")
-INPUTS = (ENTERPRISE_ID, *SPEC_FIELDS, PROFILE, PLATFORM, CONNECTION, *NEVER_DIFFED)
+INPUTS = (ENTERPRISE_ID, *SPEC_FIELDS, PROFILE, PLATFORM, *NEVER_DIFFED)
 COMPARED = (ENTERPRISE_ID, *SPEC_FIELDS, PLATFORM)
 # Teams can PUT these; anything else in COMPARED replaces.
 TEAMS_UPDATABLE = ("phone_number", APP_TYPE, "messaging_app_id", "name")
@@ -81,8 +80,10 @@ def _wanted(props: dict[str, Any]) -> dict[str, Any]:
     return {f: props.get(f) for f in SPEC_FIELDS}
 
 
-def _outputs(inputs: dict[str, Any], mapping: NumberMapping) -> dict[str, Any]:
-    outs = {name: inputs.get(name) for name in INPUTS}
+def _outputs(
+    inputs: dict[str, Any], mapping: NumberMapping, where: dict[str, Any]
+) -> dict[str, Any]:
+    outs = {name: inputs.get(name) for name in INPUTS} | where
     outs[MAPPING_ID] = mapping.mapping_id
     return outs
 
@@ -218,7 +219,7 @@ class NumberMappingProvider(ContextSmsProvider):
                         reads, enterprise_id, _spec(props), _wanted(props), _ident(props)
                     )
                 reads.wrote(enterprise_id, mapping)
-        return CreateResult(mapping.mapping_id, _outputs(props, mapping))
+        return CreateResult(mapping.mapping_id, _outputs(props, mapping, self.where(props)))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         with failing(KIND, f"refresh of {id_}", props.get(PROFILE)):
@@ -232,7 +233,7 @@ class NumberMappingProvider(ContextSmsProvider):
             if mapping is None:
                 return gone()
             inputs = self.refreshed_inputs(props, INPUTS, mapping.model_dump(), SPEC_FIELDS)
-            return ReadResult(id_, _outputs(inputs, mapping), inputs)
+            return ReadResult(id_, _outputs(inputs, mapping, self.where(props)), inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """A Teams PUT of the changed fields; a change that needs no request is recorded."""
@@ -240,7 +241,7 @@ class NumberMappingProvider(ContextSmsProvider):
             self.check_connection(id_, olds)
             changed = changed_fields(olds, news, TEAMS_UPDATABLE)
             if not changed:
-                return UpdateResult(recorded_outputs(olds, news, INPUTS))
+                return UpdateResult(recorded_outputs(olds, news, INPUTS, self.where(news)))
             from ..client.specs import MappingPatch
 
             patch = MappingPatch(**{name: news.get(name) for name in changed})
@@ -248,7 +249,7 @@ class NumberMappingProvider(ContextSmsProvider):
             with reads.writing(news[ENTERPRISE_ID]):
                 mapping = reads.client.update_mapping(id_, patch)
             reads.wrote(news[ENTERPRISE_ID], mapping)
-            return UpdateResult(_outputs(news, mapping))
+            return UpdateResult(_outputs(news, mapping, self.where(news)))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         with failing(KIND, f"delete of {id_}", props.get(PROFILE)):

@@ -18,23 +18,43 @@ from .. import provider_threads, session
 from ..client.errors import ConfigurationError
 from ..config import StackSettings, explain, key_for
 from ..failures import Refusal, plainly
-from .inputs import ADOPT_ID, CONNECTION, PLATFORM, PROFILE, RESOURCE_URN
+from .inputs import ADOPT_ID, API_BASE, CONNECTION, PLATFORM, PROFILE, RESOURCE_URN
 from .listing import Reads
 
 if TYPE_CHECKING:
     from ..client.client import ContextSmsClient
     from ..client.platforms import Platform
-    from ..client.settings import ConnectionIdentity
+
+
+def recorded_connection(props: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The service a record was recorded on, as {"platform", "api_base"}; None for a
+    record of a release that recorded none (0.1.0: it takes the current one).
+
+    State holds it in one of two forms: the `platform` and `api_base` outputs (written
+    since the footprint work, docs/upgrading.md), or the `connection` dict that earlier
+    development builds wrote in inputs and outputs alike; both mean the same."""
+    base, platform = props.get(API_BASE), props.get(PLATFORM)
+    if isinstance(base, str) and isinstance(platform, str):
+        return {"platform": platform, "api_base": base}
+    legacy = props.get(CONNECTION)
+    return dict(legacy) if isinstance(legacy, Mapping) else None
+
+
+def current_connection(profile: str | None) -> dict[str, Any]:
+    """The service the settings of `profile` reach now, in `recorded_connection`'s form."""
+    resolved = session.connection(profile)
+    return {"platform": resolved.platform.value, "api_base": resolved.api_base}
 
 
 def _moved(
-    record: str, recorded: Mapping[str, Any], current: ConnectionIdentity, profile: str | None
+    record: str, recorded: Mapping[str, Any], current: Mapping[str, Any], profile: str | None
 ) -> Refusal:
     then = f"{recorded.get('platform')} {recorded.get('api_base')}"
-    setting = "platform" if recorded.get("platform") != current.platform.value else "api_base"
+    now = f"{current.get('platform')} {current.get('api_base')}"
+    setting = "platform" if recorded.get("platform") != current.get("platform") else "api_base"
     allow = key_for("allow_connection_change", profile)
     return Refusal(
-        f"{record} lives on {then}, but this stack's settings now reach {current}; "
+        f"{record} lives on {then}, but this stack's settings now reach {now}; "
         "refusing to act on it through another service. Point "
         f"{key_for(setting, profile)} back, or, if the records really are there now "
         f"(the service moved, or a proxy serves it), set {allow} to true"
@@ -86,16 +106,16 @@ class ContextSmsProvider(ResourceProvider):
         A profile is only a name: renaming one (same settings) must neither replace the
         record nor strand it, so records follow their recorded connection."""
         profile = props.get(PROFILE)
-        recorded = props.get(CONNECTION)
-        if not isinstance(recorded, Mapping):
-            return profile  # recorded by an older release
+        recorded = recorded_connection(props)
+        if recorded is None:
+            return profile  # recorded by an older release, or not recorded yet (create)
         settings = session.settings()
         for candidate in (profile, None, *sorted(settings.profiles)):
             try:
-                reaches = session.connection(candidate).identity.model_dump(mode="json")
+                reaches = current_connection(candidate)
             except ConfigurationError:
                 continue
-            if reaches == dict(recorded):
+            if reaches == recorded:
                 return candidate
         return profile
 
@@ -112,11 +132,12 @@ class ContextSmsProvider(ResourceProvider):
     def resolve(
         props: Mapping[str, Any], inputs: dict[str, Any]
     ) -> tuple[Platform | None, list[CheckFailure]]:
-        """Record the resource's platform and connection in `inputs`; failures for bad
-        settings.
+        """Record the resource's platform in `inputs`; failures for bad settings.
 
         The whole connection is checked here (bases, credentials) so that `pulumi preview`
-        reports a bad configuration before any HTTP call.
+        reports a bad configuration before any HTTP call. It is not recorded in the
+        inputs (the settings decide it, not the program): the outputs record where the
+        record lives, and diff() compares that with what the settings reach.
         """
         profile = props.get(PROFILE)  # a plain str in the program: never unknown
         try:
@@ -124,7 +145,7 @@ class ContextSmsProvider(ResourceProvider):
         except ConfigurationError as exc:
             return None, [CheckFailure(PROFILE, explain(exc, profile))]
         inputs[PLATFORM] = resolved.platform.value
-        inputs[CONNECTION] = resolved.identity.model_dump(mode="json")
+        inputs.pop(CONNECTION, None)  # never an input (a program of an earlier build)
         return resolved.platform, []
 
     @staticmethod
@@ -133,12 +154,12 @@ class ContextSmsProvider(ResourceProvider):
 
         Records made before the connection was recorded take the current one.
         """
-        recorded = props.get(CONNECTION)
-        if not isinstance(recorded, Mapping):
+        recorded = recorded_connection(props)
+        if recorded is None:
             return
         profile = ContextSmsProvider.profile_for(props)
-        current = session.connection(profile).identity
-        if dict(recorded) == current.model_dump(mode="json"):
+        current = current_connection(profile)
+        if recorded == current:
             return
         if session.settings().flag("allow_connection_change", profile):
             return
@@ -148,22 +169,19 @@ class ContextSmsProvider(ResourceProvider):
     def check_connection_change(
         record: str, olds: Mapping[str, Any], news: Mapping[str, Any]
     ) -> None:
-        """diff(): the same rule, for the connection the new inputs resolve to. An
-        allowed change is no diff: the next read records the new connection."""
-        recorded, wanted = olds.get(CONNECTION), news.get(CONNECTION)
-        if not isinstance(recorded, Mapping) or not isinstance(wanted, Mapping):
-            return
-        if dict(recorded) == dict(wanted):
+        """diff(): the same rule, for the connection the new inputs' profile reaches (check()
+        resolved it already). An allowed change is no diff: the next read or update
+        records the new connection."""
+        recorded = recorded_connection(olds)
+        if recorded is None:
             return
         profile = news.get(PROFILE)
+        wanted = current_connection(profile)
+        if recorded == wanted:
+            return
         if session.settings().flag("allow_connection_change", profile):
             return
-        # pydantic only when a move is refused: diff() of an unchanged record, which every
-        # preview runs, never loads it (docs/performance.md, "Start-up")
-        from ..client.settings import ConnectionIdentity
-
-        current = ConnectionIdentity.model_validate(dict(wanted))
-        raise _moved(record, recorded, current, profile)
+        raise _moved(record, recorded, wanted, profile)
 
     @classmethod
     def refreshed_inputs(
@@ -173,24 +191,33 @@ class ContextSmsProvider(ResourceProvider):
         current: Mapping[str, Any] | None = None,
         refreshable: Iterable[str] = (),
     ) -> dict[str, Any]:
-        """The inputs a read records: the recorded ones, the profile and connection that
-        reach the record now, and the record's current value of each `refreshable` input
-        the program sets (an unset optional input must not turn into a diff because the
-        API reports its default)."""
+        """The inputs a read records: the recorded ones, the profile that reaches the
+        record now, and the record's current value of each `refreshable` input the program
+        sets (an unset optional input must not turn into a diff because the API reports
+        its default). The connection is the outputs' (`where`), never an input."""
         inputs = {name: props.get(name) for name in names}
-        inputs[PROFILE] = profile = cls.profile_for(props)
-        inputs[CONNECTION] = session.connection(profile).identity.model_dump(mode="json")
+        inputs[PROFILE] = cls.profile_for(props)
         now = current or {}
         for name in refreshable:
             if inputs.get(name) is not None and now.get(name) is not None:
                 inputs[name] = now[name]
         return inputs
 
+    @classmethod
+    def where(cls, props: Mapping[str, Any]) -> dict[str, Any]:
+        """The outputs that say where the record lives: the API base that the settings
+        reach it through now (the platform is the `platform` output). create(), read()
+        and update() record it; diff(), read(), update() and delete() check it
+        (`recorded_connection`)."""
+        return {API_BASE: current_connection(cls.profile_for(props))["api_base"]}
+
 
 def recorded_outputs(
-    olds: Mapping[str, Any], news: Mapping[str, Any], names: Iterable[str]
+    olds: Mapping[str, Any], news: Mapping[str, Any], names: Iterable[str], where: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """The outputs of an update that needs no request: the old ones, with the new inputs."""
-    outs = {**olds, **{name: news.get(name) for name in names}}
+    """The outputs of an update that needs no request: the old ones, with the new inputs
+    and where the record is reached now (`ContextSmsProvider.where` of the new inputs)."""
+    outs = {**olds, **{name: news.get(name) for name in names}, **where}
     outs.pop("__provider", None)
+    outs.pop(CONNECTION, None)  # an earlier build's form of `where`
     return outs

@@ -22,6 +22,15 @@ def owner(kind: str, resource_name: str) -> str:
     return f"{stack}/{kind}/{resource_name}"
 
 
+def connection_of(resource: Any) -> pulumi.Output[dict[str, str]]:
+    """A resource's `connection` output: the service the record lives on, its `platform`
+    and `api_base` outputs (state records the two flat, once per record: a dict in the
+    outputs would cost more state than the fields in it; docs/performance.md)."""
+    return pulumi.Output.all(resource.platform, resource.api_base).apply(
+        lambda values: {"platform": values[0], "api_base": values[1]}
+    )
+
+
 def urn_of(kind: str, resource_name: str, parent: pulumi.Resource | None) -> pulumi.Input[str]:
     """The resource's URN as the engine makes it: a plain string for a resource of the
     stack itself (no Output, no event loop needed), from its parent's URN otherwise."""

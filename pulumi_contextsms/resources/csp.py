@@ -8,7 +8,7 @@ import pulumi
 import pulumi.dynamic
 
 from .._state_refs import CspProvider
-from ._props import props_of
+from ._props import connection_of, props_of
 
 
 @dataclass
@@ -45,9 +45,14 @@ class Csp(pulumi.dynamic.Resource, module="contextsms", name="Csp"):
     name: pulumi.Output[str]
     email: pulumi.Output[str]
     platform: pulumi.Output[str]
-    connection: pulumi.Output[dict[str, str]]
-    """The service the record lives on: its platform and API base."""
+    api_base: pulumi.Output[str]
+    """The API base the record lives on (with `platform`: `connection`)."""
     retained_on_delete: pulumi.Output[bool]
+
+    @property
+    def connection(self) -> pulumi.Output[dict[str, str]]:
+        """The service the record lives on: its platform and API base."""
+        return connection_of(self)
 
     def __init__(
         self,
@@ -89,7 +94,7 @@ class Csp(pulumi.dynamic.Resource, module="contextsms", name="Csp"):
                 allow_reregistration=allow_reregistration,
                 adopt_id=adopt_id,
             )
-        outputs = ("csp_id", "platform", "connection", "retained_on_delete")
+        outputs = ("csp_id", "platform", "api_base", "retained_on_delete")
         super().__init__(
             CspProvider(), resource_name, props_of(args, outputs, "Csp", resource_name, opts), opts
         )

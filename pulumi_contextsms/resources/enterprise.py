@@ -8,7 +8,7 @@ import pulumi
 import pulumi.dynamic
 
 from .._state_refs import EnterpriseProvider
-from ._props import props_of
+from ._props import connection_of, props_of
 
 
 @dataclass
@@ -39,10 +39,15 @@ class Enterprise(pulumi.dynamic.Resource, module="contextsms", name="Enterprise"
     csp_id: pulumi.Output[str]
     default_mms_selection: pulumi.Output[bool | None]
     platform: pulumi.Output[str]
-    connection: pulumi.Output[dict[str, str]]
-    """The service the record lives on: its platform and API base."""
+    api_base: pulumi.Output[str]
+    """The API base the record lives on (with `platform`: `connection`)."""
     created_date: pulumi.Output[int]
     update_date: pulumi.Output[int]
+
+    @property
+    def connection(self) -> pulumi.Output[dict[str, str]]:
+        """The service the record lives on: its platform and API base."""
+        return connection_of(self)
 
     def __init__(
         self,
@@ -70,7 +75,7 @@ class Enterprise(pulumi.dynamic.Resource, module="contextsms", name="Enterprise"
                 profile=profile,
                 adopt_id=adopt_id,
             )
-        outputs = ("enterprise_id", "platform", "connection", "created_date", "update_date")
+        outputs = ("enterprise_id", "platform", "api_base", "created_date", "update_date")
         super().__init__(
             EnterpriseProvider(),
             resource_name,

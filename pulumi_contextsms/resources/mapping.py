@@ -8,7 +8,7 @@ import pulumi
 import pulumi.dynamic
 
 from .._state_refs import NumberMappingProvider
-from ._props import props_of
+from ._props import connection_of, props_of
 
 
 @dataclass
@@ -40,8 +40,13 @@ class NumberMapping(pulumi.dynamic.Resource, module="contextsms", name="NumberMa
     mms_enabled: pulumi.Output[bool | None]
     name: pulumi.Output[str | None]
     platform: pulumi.Output[str]
-    connection: pulumi.Output[dict[str, str]]
-    """The service the record lives on: its platform and API base."""
+    api_base: pulumi.Output[str]
+    """The API base the record lives on (with `platform`: `connection`)."""
+
+    @property
+    def connection(self) -> pulumi.Output[dict[str, str]]:
+        """The service the record lives on: its platform and API base."""
+        return connection_of(self)
 
     def __init__(
         self,
@@ -69,7 +74,7 @@ class NumberMapping(pulumi.dynamic.Resource, module="contextsms", name="NumberMa
                 profile=profile,
                 adopt_id=adopt_id,
             )
-        outputs = ("mapping_id", "platform", "connection")
+        outputs = ("mapping_id", "platform", "api_base")
         super().__init__(
             NumberMappingProvider(),
             resource_name,

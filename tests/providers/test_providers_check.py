@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from providers_support import PASSWORD, UNREACHABLE_TEAMS, UNREACHABLE_WEBEX
+from providers_support import PASSWORD, UNREACHABLE_TEAMS
 from pulumi.output import Unknown
 
 from pulumi_contextsms.providers.csp import CspProvider
@@ -41,12 +41,18 @@ def test_valid_enterprise_passes_and_gets_platform_and_default_csp(settings):
     settings("teams")
     result = EnterpriseProvider().check({}, dict(ENTERPRISE))
     assert failures(result) == {}
-    assert result.inputs == {
-        **ENTERPRISE,
-        "platform": "teams",
-        "connection": {"platform": "teams", "api_base": UNREACHABLE_TEAMS},
-        "csp_id": "CSP0000001",
-    }
+    # the service is the outputs' (`api_base`), not an input: the settings decide it
+    assert result.inputs == {**ENTERPRISE, "platform": "teams", "csp_id": "CSP0000001"}
+
+
+def test_check_drops_a_connection_an_earlier_build_recorded_in_the_inputs(settings):
+    settings("teams")
+    earlier = {"platform": "teams", "api_base": UNREACHABLE_TEAMS}
+    result = EnterpriseProvider().check(
+        {**ENTERPRISE, "connection": earlier}, {**ENTERPRISE, "connection": earlier}
+    )
+    assert failures(result) == {}
+    assert "connection" not in result.inputs
 
 
 @pytest.mark.parametrize(
@@ -142,13 +148,7 @@ def test_mapping_app_type_defaults_to_the_platforms(settings, platform):
     result = NumberMappingProvider().check({}, dict(MAPPING))
     assert failures(result) == {}
     expected = "Webex" if platform == "webex" else "Teams"
-    base = UNREACHABLE_WEBEX if platform == "webex" else UNREACHABLE_TEAMS
-    assert result.inputs == {
-        **MAPPING,
-        "platform": platform,
-        "connection": {"platform": platform, "api_base": base},
-        "messaging_app_type": expected,
-    }
+    assert result.inputs == {**MAPPING, "platform": platform, "messaging_app_type": expected}
 
 
 @pytest.mark.parametrize(

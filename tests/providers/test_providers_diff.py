@@ -1,6 +1,7 @@
 """diff(): what replaces, what updates in place, and in which order, per record and
 platform. `olds` are the recorded outputs, `news` the checked inputs (as the engine
-passes them)."""
+passes them): the record's service is in the outputs (`platform`, `api_base`), never in
+the inputs, and diff() compares it with what the installed settings reach."""
 
 from __future__ import annotations
 
@@ -31,12 +32,12 @@ ENTERPRISE_IN = {
     "csp_id": "CSP0000001",
     "profile": None,
     "platform": "webex",
-    "connection": WEBEX,
     "owner": OWNER,
     "adopt_id": None,
 }
 ENTERPRISE_OUT = {
     **ENTERPRISE_IN,
+    "api_base": WEBEX["api_base"],
     "enterprise_id": "E0000001",
     "created_date": 1_760_000_000_000,
     "update_date": 1_760_000_000_000,
@@ -50,7 +51,6 @@ WEBEX_MAPPING_IN = {
     "name": None,
     "profile": None,
     "platform": "webex",
-    "connection": WEBEX,
     "owner": OWNER,
     "adopt_id": None,
 }
@@ -61,12 +61,19 @@ TEAMS_MAPPING_IN = {
     "mms_enabled": None,
     "name": "Front Desk",
     "platform": "teams",
-    "connection": TEAMS,
 }
+BASES = {"webex": WEBEX["api_base"], "teams": TEAMS["api_base"]}
 
 
 def outputs(inputs: dict[str, Any]) -> dict[str, Any]:
-    return {**inputs, "mapping_id": "NTMAP0000001"}
+    return {**inputs, "api_base": BASES[inputs["platform"]], "mapping_id": "NTMAP0000001"}
+
+
+@pytest.fixture(autouse=True)
+def _webex_settings(settings: Any) -> None:
+    """The settings reach the Webex service the records live on (a test of Teams records
+    installs Teams')."""
+    settings("webex")
 
 
 def known_service(
@@ -126,9 +133,15 @@ def test_any_change_of_what_an_enterprise_is_replaces_it_creating_the_new_one_fi
         (NumberMappingProvider(), outputs(TEAMS_MAPPING_IN), TEAMS_MAPPING_IN),
     ],
 )
-def test_a_renamed_profile_reaching_the_same_service_is_no_change_at_all(provider, olds, news):
+def test_a_renamed_profile_reaching_the_same_service_is_no_change_at_all(
+    settings, provider, olds, news
+):
     """No update either: an update's outputs are unknown during preview, which would plan
     the replacement of every mapping of a renamed enterprise."""
+    same = {"platform": news["platform"], "apiBase": BASES[news["platform"]]}
+    same |= {"username": "ops@example.com", "password": "pw"}
+    profiles = {name: same for name in ("renamed", "old-name", "new-name")}
+    settings(news["platform"], **{"contextsms:profiles": profiles})
     for old_profile, new_profile in ((None, "renamed"), ("old-name", "new-name")):
         old, new = {**olds, "profile": old_profile}, {**news, "profile": new_profile}
         result = provider.diff("X1", old, new)
@@ -144,9 +157,8 @@ def test_a_renamed_profile_reaching_the_same_service_is_no_change_at_all(provide
 )
 def test_settings_that_reach_another_service_are_refused_at_plan(settings, provider, olds, news):
     settings("webex", api_base="http://127.0.0.1:10/api/v1")
-    moved = {**WEBEX, "api_base": "http://127.0.0.1:10/api/v1"}
     with pytest.raises(Exception) as info:
-        provider.diff("X1", olds, {**news, "connection": moved})
+        provider.diff("X1", olds, dict(news))
     assert str(info.value) == (
         f"{type(provider).__name__.removesuffix('Provider')}: plan of X1 failed: X1 lives on "
         "webex http://127.0.0.1:9/api/v1, but this stack's settings now reach webex "
@@ -162,15 +174,45 @@ def test_an_allowed_connection_change_is_no_diff_the_next_read_records_it(settin
         api_base="http://127.0.0.1:10/api/v1",
         **{"contextsms:allowConnectionChange": "true"},
     )
-    moved = {**WEBEX, "api_base": "http://127.0.0.1:10/api/v1"}
-    result = EnterpriseProvider().diff("E1", ENTERPRISE_OUT, {**ENTERPRISE_IN, "connection": moved})
+    result = EnterpriseProvider().diff("E1", ENTERPRISE_OUT, dict(ENTERPRISE_IN))
     assert (result.changes, result.replaces) == (False, [])
 
 
-def test_records_of_an_older_release_without_a_recorded_connection_have_no_diff():
-    olds = {k: v for k, v in ENTERPRISE_OUT.items() if k not in ("connection", "owner")}
+def test_records_of_an_older_release_without_a_recorded_connection_have_no_diff(settings):
+    olds = {k: v for k, v in ENTERPRISE_OUT.items() if k not in ("api_base", "owner")}
+    settings("webex", api_base="http://127.0.0.1:10/api/v1")  # whatever they reach now
     result = EnterpriseProvider().diff("E0000001", olds, dict(ENTERPRISE_IN))
     assert (result.changes, result.replaces) == (False, [])
+
+
+def earlier_build(recorded: dict[str, Any]) -> dict[str, Any]:
+    """Outputs as development builds before the footprint work wrote them: the service
+    as a `connection` dict (in the inputs too), no `api_base`."""
+    olds = {k: v for k, v in recorded.items() if k != "api_base"}
+    return {**olds, "connection": {"platform": olds["platform"], "api_base": recorded["api_base"]}}
+
+
+@pytest.mark.parametrize(
+    ("provider", "olds", "news"),
+    [
+        (EnterpriseProvider(), ENTERPRISE_OUT, ENTERPRISE_IN),
+        (NumberMappingProvider(), outputs(WEBEX_MAPPING_IN), WEBEX_MAPPING_IN),
+        (NumberMappingProvider(), outputs(TEAMS_MAPPING_IN), TEAMS_MAPPING_IN),
+    ],
+)
+def test_a_connection_recorded_by_an_earlier_build_is_checked_the_same(
+    settings, provider, olds, news
+):
+    """Same service: no diff (an earlier build's inputs held `connection` too: check()
+    drops it). Another service: the same refusal as for today's outputs."""
+    settings(news["platform"])
+    old = earlier_build(olds)
+    result = provider.diff("X1", old, {**news, "connection": old["connection"]})
+    assert (result.changes, result.replaces) == (False, [])
+    settings(news["platform"], api_base="http://127.0.0.1:10/api/v1")
+    with pytest.raises(ProviderError) as refused:
+        provider.diff("X1", old, dict(news))
+    assert f"X1 lives on {news['platform']} {BASES[news['platform']]}, but" in str(refused.value)
 
 
 @pytest.mark.parametrize(
@@ -194,7 +236,8 @@ def test_the_declaring_stack_never_causes_a_diff(provider, olds, news):
     ],
 )
 @pytest.mark.parametrize("adopt_id", ["E0000007", "NTMAP0000007", Unknown()])
-def test_setting_or_changing_adopt_id_is_no_change(provider, olds, news, adopt_id):
+def test_setting_or_changing_adopt_id_is_no_change(settings, provider, olds, news, adopt_id):
+    settings(news["platform"])
     adopted = {**olds, "adopt_id": "E0000001"}
     for old in (olds, adopted):
         result = provider.diff("X1", old, {**news, "adopt_id": adopt_id})
@@ -237,7 +280,8 @@ def test_any_webex_mapping_change_replaces_it_deleting_the_old_one_first(setting
         ("phone_number", Unknown()),
     ],
 )
-def test_teams_mapping_changes_update_in_place(field, value):
+def test_teams_mapping_changes_update_in_place(settings, field, value):
+    settings("teams")
     olds = outputs(TEAMS_MAPPING_IN)
     result = NumberMappingProvider().diff("NTMAP0000001", olds, {**TEAMS_MAPPING_IN, field: value})
     assert result.changes is True
@@ -297,31 +341,32 @@ def test_a_replacement_whose_number_is_mapped_there_by_another_id_is_refused(set
 
 
 def test_a_replacement_into_an_enterprise_made_in_this_run_reads_nothing():
-    # no settings, no cache: any read would fail (no_http); the new enterprise is empty
+    # no cache: any read would fail (no_http); the new enterprise is empty
     news = {**WEBEX_MAPPING_IN, "enterprise_id": Unknown()}
     result = NumberMappingProvider().diff("NTMAP0000001", outputs(WEBEX_MAPPING_IN), news)
     assert result.replaces == ["enterprise_id"]
 
 
-def test_unchanged_mappings_have_no_diff():
+def test_unchanged_mappings_have_no_diff(settings):
     for inputs in (WEBEX_MAPPING_IN, TEAMS_MAPPING_IN):
+        settings(inputs["platform"])
         result = NumberMappingProvider().diff("NTMAP0000001", outputs(inputs), dict(inputs))
         assert result.changes is False
         assert result.replaces == []
 
 
-def test_any_csp_change_registers_a_new_csp():
-    inputs = {
-        "email": "ops@reseller-inc.com",
-        "name": "Reseller Inc",
-        "platform": "teams",
-        "connection": TEAMS,
-    }
-    olds = {**inputs, "csp_id": "CSP0000002", "retained_on_delete": True}
+def test_any_csp_change_registers_a_new_csp(settings):
+    settings("teams")
+    inputs = {"email": "ops@reseller-inc.com", "name": "Reseller Inc", "platform": "teams"}
+    olds = {**inputs, "api_base": TEAMS["api_base"], "csp_id": "CSP0000002"}
+    olds["retained_on_delete"] = True
     assert CspProvider().diff("CSP0000002", olds, dict(inputs)).changes is False
     result = CspProvider().diff("CSP0000002", olds, {**inputs, "city": "Austin"})
     assert result.changes is True
     assert result.replaces == ["city"]
     assert result.delete_before_replace is False
+    same = {"platform": "teams", "apiBase": TEAMS["api_base"]}
+    same |= {"username": "ops@example.com", "password": "pw"}
+    settings("teams", **{"contextsms:profiles": {"b": same}})  # "a" is gone: renamed
     renamed = CspProvider().diff("CSP0000002", {**olds, "profile": "a"}, {**inputs, "profile": "b"})
     assert (renamed.changes, renamed.replaces) == (False, [])

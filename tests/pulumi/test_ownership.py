@@ -3,6 +3,8 @@ replaces nothing, and settings that reach another service are refused, not obeye
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from cli_harness import (
     DETAILED_PROGRAM,
@@ -174,13 +176,72 @@ def test_settings_that_reach_another_service_are_refused_until_the_user_says_it_
     project.preview("--expect-no-changes")
     assert project.outputs() == before
     assert emulator.records() == records
-    connections = {
-        str(r["outputs"].get("connection"))
+    recorded = {
+        (r["outputs"].get("platform"), r["outputs"].get("api_base"), "connection" in r["outputs"])
         for r in project.resources()
         if "contextsms" in r["type"]
     }
-    assert connections == {str({"api_base": proxied, "platform": "webex"})}
+    assert recorded == {("webex", proxied, False)}
     assert_records_match_outputs(emulator, before)
+
+
+def as_earlier_build(export: str) -> str:
+    """A stack export as development builds before the footprint work wrote it: each
+    record's service as a `connection` dict in its inputs and its outputs, no `api_base`
+    output (docs/upgrading.md)."""
+    stack = json.loads(export)
+    for resource in stack["deployment"]["resources"]:
+        if not resource["type"].startswith("pulumi-python:dynamic/contextsms:"):
+            continue
+        outputs = resource["outputs"]
+        connection = {"api_base": outputs.pop("api_base"), "platform": outputs["platform"]}
+        outputs["connection"] = resource["inputs"]["connection"] = connection
+    return json.dumps(stack, indent=4)
+
+
+def test_a_stack_recorded_by_an_earlier_build_plans_nothing_refuses_a_move_and_migrates(
+    project_factory, emulator, tmp_path
+):
+    """State written before the service moved to the outputs' `api_base` (a `connection`
+    dict in inputs and outputs): no diff, no write, the same refusal of another service,
+    and a refresh (or any update) rewrites it in today's form."""
+    project = project_factory(DETAILED_PROGRAM)
+    project.connect(emulator, "webex", extra={"test:mappings": "2"})
+    project.up()
+    before = project.outputs()
+    records = emulator.records()
+    earlier = tmp_path / "earlier.json"
+    earlier.write_text(as_earlier_build(project.export()))
+    project.run("stack", "import", "--file", str(earlier))
+    ours = [r for r in project.resources() if "contextsms" in r["type"]]
+    assert all("connection" in r["inputs"] and "api_base" not in r["outputs"] for r in ours)
+
+    emulator.clear_requests()
+    project.preview("--expect-no-changes")
+    project.up("--expect-no-changes")
+    assert writes(api_requests(emulator)) == []
+    assert project.outputs() == before
+
+    with EmulatorProcess() as elsewhere:
+        project.config("contextsms:apiBase", elsewhere.webex_api_base)
+        for command in (project.preview, lambda **kw: project.refresh("--run-program", **kw)):
+            refused = command(check=False)
+            assert refused.returncode != 0
+            assert (
+                f"lives on webex {emulator.webex_api_base}, but this stack's settings now "
+                f"reach webex {elsewhere.webex_api_base}; refusing to act on it through "
+                "another service" in refused.stdout
+            ), refused.stdout
+        assert api_requests(elsewhere) == []
+    project.config("contextsms:apiBase", emulator.webex_api_base)
+
+    project.refresh("--run-program")  # the refused runs left their settings in the state
+    ours = [r for r in project.resources() if "contextsms" in r["type"]]
+    assert {"connection" in r["inputs"] or "connection" in r["outputs"] for r in ours} == {False}
+    assert {r["outputs"]["api_base"] for r in ours} == {emulator.webex_api_base}
+    project.preview("--expect-no-changes")
+    assert emulator.records() == records
+    assert project.outputs() == before
 
 
 CSP_PROGRAM = """
