@@ -24,8 +24,17 @@ CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pulu
 
 SDK_FLOOR = "3.216.0"
 """The oldest SDK we support: the first whose `ReadResult` takes `inputs`."""
-SDK_NEWEST = "3.272.0"
-"""The newest SDK on PyPI when this was written."""
+
+
+def _newest_locked() -> str:
+    lock = REPO / "requirements" / "compat-newest-py3.11.txt"
+    match = re.search(r"^pulumi==(\S+)$", lock.read_text(), re.MULTILINE)
+    assert match, f"{lock.name} pins no pulumi"
+    return match[1]
+
+
+SDK_NEWEST = _newest_locked()
+"""The newest SDK on PyPI at the last `make lock` (what the compat lane's newest lanes pin)."""
 
 
 def _dependencies(sdk: str) -> list[str]:
