@@ -10,63 +10,8 @@ contextsms.NumberMapping("frontdesk", enterprise_id=ent.enterprise_id,
 ```
 """
 
-from __future__ import annotations
+import lazy_loader
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .declare import DeclaredInventory, declare_inventory
-    from .functions import (
-        get_csp_config,
-        get_csp_mappings,
-        get_enterprise,
-        get_enterprise_mappings,
-        get_enterprises,
-        get_mapping_by_app_id,
-        get_payment_status,
-    )
-    from .resources import (
-        Csp,
-        CspArgs,
-        Enterprise,
-        EnterpriseArgs,
-        NumberMapping,
-        NumberMappingArgs,
-    )
-
-__all__ = [
-    "Csp",
-    "CspArgs",
-    "DeclaredInventory",
-    "Enterprise",
-    "EnterpriseArgs",
-    "NumberMapping",
-    "NumberMappingArgs",
-    "declare_inventory",
-    "get_csp_config",
-    "get_csp_mappings",
-    "get_enterprise",
-    "get_enterprise_mappings",
-    "get_enterprises",
-    "get_mapping_by_app_id",
-    "get_payment_status",
-]
-
-
-def __getattr__(name: str) -> Any:
-    """Exports are imported on first use (PEP 562): the provider process unpickles
-    `pulumi_contextsms.providers.*` and has no use for the resources or lookups."""
-    if name not in __all__:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    if name in ("declare_inventory", "DeclaredInventory"):
-        module = ".declare"
-    else:
-        module = ".functions" if name.startswith("get_") else ".resources"
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+# The public names are listed once, in __init__.pyi (what type checkers read); each is
+# imported on first use.
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

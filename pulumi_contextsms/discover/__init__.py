@@ -13,48 +13,8 @@ mapping list per named enterprise plus the CSP's mapping pages (to report the nu
 enterprises not named). At most `MAX_WORKERS` run at once.
 """
 
-from .account import Account, Found, read_account
-from .drift import CheckResult, check, check_scope
-from .export import (
-    Built,
-    build_inventory,
-    counted,
-    enterprise_key,
-    header,
-    program,
-    unnamed_numbers,
-)
-from .target import (
-    INVENTORY_FILE,
-    MAX_WORKERS,
-    PROGRAM_FILE,
-    Progress,
-    Target,
-    explain_failure,
-    resolve_target,
-    stack_settings,
-)
+import lazy_loader
 
-__all__ = [
-    "INVENTORY_FILE",
-    "MAX_WORKERS",
-    "PROGRAM_FILE",
-    "Account",
-    "Built",
-    "CheckResult",
-    "Found",
-    "Progress",
-    "Target",
-    "build_inventory",
-    "check",
-    "check_scope",
-    "counted",
-    "enterprise_key",
-    "explain_failure",
-    "header",
-    "program",
-    "read_account",
-    "resolve_target",
-    "stack_settings",
-    "unnamed_numbers",
-]
+# The public names are listed once, in __init__.pyi (what type checkers read); each is
+# imported on first use.
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -1,14 +1,7 @@
 """Typed ContextSMS resources."""
 
-from .csp import Csp, CspArgs
-from .enterprise import Enterprise, EnterpriseArgs
-from .mapping import NumberMapping, NumberMappingArgs
+import lazy_loader
 
-__all__ = [
-    "Csp",
-    "CspArgs",
-    "Enterprise",
-    "EnterpriseArgs",
-    "NumberMapping",
-    "NumberMappingArgs",
-]
+# The public names are listed once, in __init__.pyi (what type checkers read); each is
+# imported on first use.
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -1,0 +1,15 @@
+from .declare import DeclaredInventory as DeclaredInventory
+from .declare import declare_inventory as declare_inventory
+from .functions import get_csp_config as get_csp_config
+from .functions import get_csp_mappings as get_csp_mappings
+from .functions import get_enterprise as get_enterprise
+from .functions import get_enterprise_mappings as get_enterprise_mappings
+from .functions import get_enterprises as get_enterprises
+from .functions import get_mapping_by_app_id as get_mapping_by_app_id
+from .functions import get_payment_status as get_payment_status
+from .resources import Csp as Csp
+from .resources import CspArgs as CspArgs
+from .resources import Enterprise as Enterprise
+from .resources import EnterpriseArgs as EnterpriseArgs
+from .resources import NumberMapping as NumberMapping
+from .resources import NumberMappingArgs as NumberMappingArgs

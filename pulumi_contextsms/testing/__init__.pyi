@@ -1,0 +1,11 @@
+from .mocks import MOCK_TIMESTAMP_MS as MOCK_TIMESTAMP_MS
+from .mocks import CheckFailedError as CheckFailedError
+from .mocks import ContextSmsMocks as ContextSmsMocks
+from .mocks import Failure as Failure
+from .receiver import ReceivedRequest as ReceivedRequest
+from .receiver import WebhookReceiver as WebhookReceiver
+from .stack import EmulatorAccount as EmulatorAccount
+from .stack import automation_config as automation_config
+from .stack import emulator_client as emulator_client
+from .stack import emulator_env as emulator_env
+from .stack import emulator_stack_config as emulator_stack_config
