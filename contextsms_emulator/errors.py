@@ -7,6 +7,23 @@ Every error leaves the emulator in one shape::
 except 500, which has the documented ``timestamp`` instead of ``details``. Lower-level
 failures (request validation, unknown routes) are translated here, in one place, so no
 FastAPI or Starlette default body ever reaches a client.
+
+The emulator's exceptions: `ApiError` is the only one a client ever sees (as that body);
+the others stop the command or stay inside one module, and live beside their one user,
+since those modules must import without FastAPI (``process`` runs in a suite without the
+extra) or keep their control flow private:
+
+    ApiError                 errors: an error answer, rendered by `install`
+    ValueError
+    ├── RecordsFileError     records_file: a --load-records file that does not fit
+    └── SeedFileError        seeding: a --seed file that does not fit
+    RuntimeError
+    ├── EmulatorStartupError process: the subprocess never said it listens
+    └── NewerDatabaseError   schema: a database made by a newer emulator
+    InvalidToken             tokens: a token that does not authenticate (-> 401)
+    SignatureError           stripe_signature: a refused webhook signature (-> 400)
+    ClientDisconnected       middleware: the client left mid-body (nothing to answer)
+    InjectedDrop             middleware: a fault that cuts the connection on purpose
 """
 
 from __future__ import annotations
