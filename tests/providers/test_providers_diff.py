@@ -125,7 +125,8 @@ def test_any_change_of_what_an_enterprise_is_replaces_it_creating_the_new_one_fi
     assert result.delete_before_replace is False
 
 
-@pytest.mark.parametrize(
+# each kind of record, recorded by today's build, with the inputs that recorded it
+each_recorded_record = pytest.mark.parametrize(
     ("provider", "olds", "news"),
     [
         (EnterpriseProvider(), ENTERPRISE_OUT, ENTERPRISE_IN),
@@ -133,6 +134,9 @@ def test_any_change_of_what_an_enterprise_is_replaces_it_creating_the_new_one_fi
         (NumberMappingProvider(), outputs(TEAMS_MAPPING_IN), TEAMS_MAPPING_IN),
     ],
 )
+
+
+@each_recorded_record
 def test_a_renamed_profile_reaching_the_same_service_is_no_change_at_all(
     settings, provider, olds, news
 ):
@@ -192,14 +196,7 @@ def earlier_build(recorded: dict[str, Any]) -> dict[str, Any]:
     return {**olds, "connection": {"platform": olds["platform"], "api_base": recorded["api_base"]}}
 
 
-@pytest.mark.parametrize(
-    ("provider", "olds", "news"),
-    [
-        (EnterpriseProvider(), ENTERPRISE_OUT, ENTERPRISE_IN),
-        (NumberMappingProvider(), outputs(WEBEX_MAPPING_IN), WEBEX_MAPPING_IN),
-        (NumberMappingProvider(), outputs(TEAMS_MAPPING_IN), TEAMS_MAPPING_IN),
-    ],
-)
+@each_recorded_record
 def test_a_connection_recorded_by_an_earlier_build_is_checked_the_same(
     settings, provider, olds, news
 ):
@@ -227,14 +224,7 @@ def test_the_declaring_stack_never_causes_a_diff(provider, olds, news):
     assert (result.changes, result.replaces) == (False, [])
 
 
-@pytest.mark.parametrize(
-    ("provider", "olds", "news"),
-    [
-        (EnterpriseProvider(), ENTERPRISE_OUT, ENTERPRISE_IN),
-        (NumberMappingProvider(), outputs(WEBEX_MAPPING_IN), WEBEX_MAPPING_IN),
-        (NumberMappingProvider(), outputs(TEAMS_MAPPING_IN), TEAMS_MAPPING_IN),
-    ],
-)
+@each_recorded_record
 @pytest.mark.parametrize("adopt_id", ["E0000007", "NTMAP0000007", Unknown()])
 def test_setting_or_changing_adopt_id_is_no_change(settings, provider, olds, news, adopt_id):
     settings(news["platform"])

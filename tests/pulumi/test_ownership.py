@@ -98,6 +98,17 @@ pulumi.export("connection", ent.connection)
 """
 
 
+def assert_refused_as_moved(command, emulator, elsewhere):  # type: ignore[no-untyped-def]
+    """`command` fails saying the records live on `emulator`, not where settings now reach."""
+    refused = command(check=False)
+    assert refused.returncode != 0
+    assert (
+        f"lives on webex {emulator.webex_api_base}, but this stack's settings now "
+        f"reach webex {elsewhere.webex_api_base}; refusing to act on it through "
+        "another service" in refused.stdout
+    ), refused.stdout
+
+
 def _profile(project, emulator, name):  # type: ignore[no-untyped-def]
     values = {
         f"contextsms:profiles.{name}.{key.removeprefix('contextsms:')}": value
@@ -156,13 +167,7 @@ def test_settings_that_reach_another_service_are_refused_until_the_user_says_it_
             project.refresh,
             project.destroy,
         ):
-            refused = command(check=False)
-            assert refused.returncode != 0
-            assert (
-                f"lives on webex {emulator.webex_api_base}, but this stack's settings now "
-                f"reach webex {elsewhere.webex_api_base}; refusing to act on it through "
-                "another service" in refused.stdout
-            ), refused.stdout
+            assert_refused_as_moved(command, emulator, elsewhere)
         assert api_requests(elsewhere) == []  # nothing reached the other service
         assert emulator.records() == records
 
@@ -225,13 +230,7 @@ def test_a_stack_recorded_by_an_earlier_build_plans_nothing_refuses_a_move_and_m
     with EmulatorProcess() as elsewhere:
         project.config("contextsms:apiBase", elsewhere.webex_api_base)
         for command in (project.preview, lambda **kw: project.refresh("--run-program", **kw)):
-            refused = command(check=False)
-            assert refused.returncode != 0
-            assert (
-                f"lives on webex {emulator.webex_api_base}, but this stack's settings now "
-                f"reach webex {elsewhere.webex_api_base}; refusing to act on it through "
-                "another service" in refused.stdout
-            ), refused.stdout
+            assert_refused_as_moved(command, emulator, elsewhere)
         assert api_requests(elsewhere) == []
     project.config("contextsms:apiBase", emulator.webex_api_base)
 
