@@ -81,6 +81,8 @@ class Workspace:
             PULUMI_BACKEND_URL=f"file://{root / 'state'}?metadata=skip",
             PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,
             PULUMI_HOME=str(root / "pulumi-home"),
+            # the provider's record of creates in flight, thrown away with these stacks
+            CONTEXTSMS_STATE_DIR=str(root / "creates-in-flight"),
             PULUMI_SKIP_UPDATE_CHECK="true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
             PYTHONUNBUFFERED="1",

@@ -18,6 +18,10 @@ mkdir -p "$demo_dir/state"
 export PULUMI_BACKEND_URL="file://$demo_dir/state?metadata=skip"
 export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE-contextsms-demo}
 export PULUMI_HOME="$demo_dir/pulumi-home"
+# The provider's record of creates in flight lives with the state it guards: a fresh
+# .demo (another clone) has an emulator and a state of its own, and a note left by
+# another clone's demo of the same stack would read as this one's interrupted create.
+export CONTEXTSMS_STATE_DIR=${CONTEXTSMS_STATE_DIR-$demo_dir/creates-in-flight}
 
 contextsms-emulator --port "$port" --db "$demo_dir/emulator.db" >"$demo_dir/emulator.log" 2>&1 &
 emulator=$!
