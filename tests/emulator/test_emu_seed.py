@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 import time
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -362,19 +361,6 @@ def test_the_shipped_portal_account_is_realistic_on_both_services(client: httpx.
     assert webex_mms == {True, False}
     now = time.time() * 1000
     assert all(r["created_date"] < now for r in (*made["enterprises"], *made["mappings"]))
-
-
-def test_the_wheel_ships_the_seed_file(tmp_path: Path) -> None:
-    pytest.importorskip("hatchling")
-    subprocess.run(
-        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path)],
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = tmp_path.glob("*.whl")
-    with zipfile.ZipFile(wheel) as archive:
-        assert "contextsms_emulator/seeds/portal-account.json" in archive.namelist()
 
 
 # --- --seed at start-up -----------------------------------------------------------------------

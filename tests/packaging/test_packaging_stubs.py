@@ -1,6 +1,7 @@
 """Each package lists its public names once, in its `__init__.pyi`: type checkers read
 it, and `lazy_loader` reads the same file at run time, so a stub missing from the wheel
-breaks `import` for users, and a name the stub lists but its module lacks breaks on use."""
+breaks `import` for users, and a name the stub lists but its module lacks breaks on use.
+The wheel test checks the package's other data files too (py.typed, the emulator's seed)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def test_every_name_a_stub_lists_resolves_to_its_object(package: str) -> None:
     assert sorted(dir(module)) == sorted(module.__all__)
 
 
-def test_the_wheel_ships_every_stub_and_py_typed(tmp_path: Path) -> None:
+def test_the_wheel_ships_every_stub_py_typed_and_the_seed_file(tmp_path: Path) -> None:
     pytest.importorskip("hatchling")  # the dev group's build backend (the 3.11 lane)
     subprocess.run(
         [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path)],
@@ -50,4 +51,5 @@ def test_the_wheel_ships_every_stub_and_py_typed(tmp_path: Path) -> None:
     (wheel,) = tmp_path.glob("*.whl")
     with zipfile.ZipFile(wheel) as archive:
         shipped = set(archive.namelist())
-    assert {*STUBS, "pulumi_contextsms/py.typed"} <= shipped
+    data = {"pulumi_contextsms/py.typed", "contextsms_emulator/seeds/portal-account.json"}
+    assert {*STUBS, *data} <= shipped
